@@ -1,0 +1,231 @@
+"""The ``migmodel`` command: run, validate and benchmark scenarios from a terminal.
+
+Examples::
+
+    migmodel run baseline --seed 1 --out results/baseline-1
+    migmodel validate my_scenario.toml
+    migmodel bench --agents 20000 --days 100 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from geo import NetworkError, load_network
+from migmodel.model import MigrationModel
+from migmodel.patterns import NATIONALITIES
+from migmodel.results import Results
+from migmodel.scenario import PARAMETERS, Scenario, ScenarioError, builtin_scenarios, load_scenario
+from migmodel.simulate import __version__, collect, run
+
+_SUMMARY = (
+    "departures",
+    "us_encounters",
+    "mexico_apprehensions",
+    "darien_crossings",
+    "deaths",
+    "legal_entries",
+    "returns",
+)
+
+
+class UserError(Exception):
+    """A problem with what the user asked for; printed as one line, exit code 1."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    err = Console(stderr=True, highlight=False)
+    try:
+        return args.func(args)
+    except (ScenarioError, NetworkError, UserError) as problem:
+        err.print(f"[bold red]error:[/] {problem}", soft_wrap=True)
+        return 1
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="migmodel",
+        description="Agent-based model of irregular migration to the US southwest border.",
+    )
+    parser.add_argument("--version", action="version", version=f"migmodel {__version__}")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    scenario_help = f"built-in name ({', '.join(builtin_scenarios())}) or path to a TOML file"
+
+    p = sub.add_parser("run", help="run a scenario and write its results as Parquet")
+    p.add_argument("scenario", help=scenario_help)
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--out", type=Path, help="folder for the results (default: none written)")
+    p.add_argument("--csv", action="store_true", help="also write CSV files")
+    p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
+    p.add_argument("--days", type=_positive_int, help="override the scenario's length")
+    p.add_argument("--people-per-agent", type=float, help="override the scenario's scale")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_run)
+
+    p = sub.add_parser("validate", help="check a scenario and its network without running")
+    p.add_argument("scenario", help=scenario_help)
+    p.add_argument("--show", action="store_true", help="print every parameter's value")
+    p.set_defaults(func=_validate)
+
+    p = sub.add_parser("bench", help="measure speed: N agents leave on day 0 of the baseline")
+    p.add_argument("--agents", type=_positive_int, default=20_000)
+    p.add_argument("--days", type=_positive_int, default=100)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--scenario", default="baseline", help=scenario_help)
+    p.add_argument("--json", action="store_true", help="print one JSON line")
+    p.set_defaults(func=_bench)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
+    return value
+
+
+def _load(args: argparse.Namespace) -> Scenario:
+    scenario = load_scenario(args.scenario)
+    changes = {}
+    if getattr(args, "days", None):
+        changes["days"] = args.days
+    if getattr(args, "people_per_agent", None):
+        changes["people_per_agent"] = args.people_per_agent
+    return scenario.replace(**changes) if changes else scenario
+
+
+def _check_out(out: Path | None, overwrite: bool) -> None:
+    """Fail before running, not after, if the results could not be written."""
+    if out is None:
+        return
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file, not a folder")
+    if out.is_dir() and (out / "run.json").exists() and not overwrite:
+        raise UserError(f"--out {out} already holds results; pass --overwrite to replace them")
+    parent = out if out.exists() else next((p for p in out.parents if p.exists()), Path("."))
+    if not os.access(parent, os.W_OK):
+        raise UserError(f"--out {out}: cannot write in {parent}")
+
+
+def _run(args: argparse.Namespace) -> int:
+    scenario = _load(args)
+    _check_out(args.out, args.overwrite)
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn(f"[bold]{scenario.name}[/] seed {args.seed}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("days"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=args.quiet,
+    ) as bar:
+        task = bar.add_task("run", total=scenario.days)
+        results = run(scenario, args.seed, lambda done, _: bar.update(task, completed=done))
+    if args.out is not None:
+        results.to_parquet(args.out, csv=args.csv)
+    out = Console()
+    if not out.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
+        out.width = 110
+    out.print(_summary(results))
+    if args.out is not None:
+        Console(stderr=True).print(f"results written to {args.out}")
+    return 0
+
+
+def _summary(results: Results) -> Table:
+    s = results.scenario
+    totals = results.totals()
+    table = Table(
+        title=f"{s.name}, seed {results.seed}: {s.start} + {s.days} days, "
+        f"1 agent = {s.people_per_agent:g} people",
+        title_justify="left",
+    )
+    table.add_column("people")
+    for pattern in totals.index:
+        table.add_column(str(pattern).replace("_", " "), justify="right")
+    table.add_column("total", justify="right", style="bold")
+    for col in _SUMMARY:
+        values = totals[col]
+        table.add_row(col.replace("_", " "), *(f"{v:,.0f}" for v in values), f"{values.sum():,.0f}")
+    return table
+
+
+def _validate(args: argparse.Namespace) -> int:
+    scenario = _load(args)
+    network = load_network(scenario.network)
+    missing = sorted(set(NATIONALITIES) - set(network.origins()["nationality"]))
+    unknown = sorted(set(network.origins()["nationality"]) - set(NATIONALITIES))
+    if unknown:
+        raise UserError(
+            f"{network.source / 'nodes.csv'}: nationality {unknown[0]!r} is not one the model "
+            f"knows ({', '.join(NATIONALITIES)})"
+        )
+    console = Console()
+    console.print(
+        f"{scenario.source or scenario.name}: valid — {scenario.start} + {scenario.days} days, "
+        f"{len(scenario.policies)} policies, network {network.source} "
+        f"({len(network.nodes)} places, {len(network.edges)} routes)"
+    )
+    if missing:
+        console.print(f"note: no origin for {', '.join(missing)}; they cannot depart")
+    if args.show:
+        for key in PARAMETERS:
+            console.print(f"{key} = {scenario[key]}")
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    """N agents leave on day 0 and are followed for T days; regular departures are off."""
+    scenario = load_scenario(args.scenario)
+    # push 0 stops regular departures; the N agents are spread over origins like departures
+    scenario = scenario.replace(
+        days=args.days, people_per_agent=1, push=dict.fromkeys(NATIONALITIES, 0.0)
+    )
+    model = MigrationModel(scenario, seed=args.seed)
+    model.add_migrants(args.agents)
+    started = time.perf_counter()
+    for _ in range(args.days):
+        model.step()
+    seconds = time.perf_counter() - started
+    collect(model)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures = {
+        "impl": "migmodel",
+        "version": __version__,
+        "agents": args.agents,
+        "days": args.days,
+        "seconds": round(seconds, 4),
+        "agent_days_per_s": round(args.agents * args.days / seconds),
+        "peak_rss_mb": round(peak, 1),
+    }
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        for key, value in figures.items():
+            print(f"{key:>18}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

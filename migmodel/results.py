@@ -1,0 +1,103 @@
+"""What a run produces: tidy tables of daily flows and of journeys, with their provenance.
+
+* ``daily``: one row per date × flow pattern, every observable of
+  :data:`~migmodel.model.MEASURES` in people (``smuggling_revenue_usd`` in USD);
+* ``journeys``: one row per agent: origin, nationality, pattern, people, route, days, outcome;
+* ``encounters``: US border encounters by date, nationality and crossing (non-zero rows).
+
+``monthly()`` and ``fiscal_years()`` aggregate ``daily``; the US fiscal year runs October to
+September and is named after the year it ends in (FY2022 = Oct 2021 – Sep 2022). Flows are
+summed; ``in_transit`` is a stock and takes the period's last value.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from migmodel.scenario import Scenario, scenario_from_dict
+
+STOCKS = ("in_transit",)
+"""Columns of ``daily`` that are stocks (levels), not flows."""
+
+
+@dataclass(frozen=True)
+class Results:
+    """The tables of one run, with the scenario, seed and package version that made them."""
+
+    daily: pd.DataFrame
+    journeys: pd.DataFrame
+    encounters: pd.DataFrame
+    scenario: Scenario
+    seed: int
+    version: str
+
+    def monthly(self) -> pd.DataFrame:
+        """Return ``daily`` summed by calendar month (column ``month``, first day of month)."""
+        return _aggregate(self.daily, self.daily["date"].dt.to_period("M").dt.start_time, "month")
+
+    def fiscal_years(self) -> pd.DataFrame:
+        """Return ``daily`` summed by US fiscal year (column ``fiscal_year``, e.g. 2022)."""
+        return _aggregate(self.daily, fiscal_year(self.daily["date"]), "fiscal_year")
+
+    def totals(self) -> pd.DataFrame:
+        """Return each flow summed over the whole run, by flow pattern."""
+        flows = [c for c in self.daily.columns if c not in ("date", "flow_pattern", *STOCKS)]
+        return self.daily.groupby("flow_pattern", observed=True)[flows].sum()
+
+    def to_parquet(self, folder: str | Path, csv: bool = False) -> Path:
+        """Write the tables and a ``run.json`` (scenario, seed, version) into ``folder``.
+
+        Args:
+            folder: created if missing; existing files of the same names are replaced.
+            csv: also write each table as CSV.
+
+        Returns:
+            The folder.
+        """
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in ("daily", "journeys", "encounters"):
+            table: pd.DataFrame = getattr(self, name)
+            table.to_parquet(folder / f"{name}.parquet", index=False)
+            if csv:
+                table.to_csv(folder / f"{name}.csv", index=False)
+        meta = {
+            "scenario": json.loads(self.scenario.to_json()),
+            "seed": self.seed,
+            "migmodel_version": self.version,
+        }
+        (folder / "run.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        return folder
+
+    @classmethod
+    def from_parquet(cls, folder: str | Path) -> Results:
+        """Read back what :meth:`to_parquet` wrote."""
+        folder = Path(folder)
+        meta = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+        return cls(
+            daily=pd.read_parquet(folder / "daily.parquet"),
+            journeys=pd.read_parquet(folder / "journeys.parquet"),
+            encounters=pd.read_parquet(folder / "encounters.parquet"),
+            scenario=scenario_from_dict(meta["scenario"]),
+            seed=meta["seed"],
+            version=meta["migmodel_version"],
+        )
+
+
+def fiscal_year(dates: pd.Series) -> pd.Series:
+    """Return the US fiscal year of each date (October starts the next year's FY)."""
+    return (dates.dt.year + (dates.dt.month >= 10)).rename("fiscal_year")
+
+
+def _aggregate(daily: pd.DataFrame, key: pd.Series, name: str) -> pd.DataFrame:
+    frame = daily.assign(**{name: key.to_numpy()})
+    group = frame.groupby([name, "flow_pattern"], observed=True, sort=True)
+    flows = [c for c in daily.columns if c not in ("date", "flow_pattern", *STOCKS)]
+    out = group[flows].sum()
+    for stock in STOCKS:
+        out[stock] = group[stock].last()
+    return out.reset_index()

@@ -1,0 +1,351 @@
+"""Scenarios: what to simulate, as validated data loaded from TOML files.
+
+A scenario file sets the calendar (``start``, ``days``), the scale (``people_per_agent``), the
+model's behavioural parameters and the active policies. Every parameter is declared once in
+:data:`PARAMETERS` with its unit, range, default and help; the defaults are the model's
+documented defaults (``docs/ODD.md`` gives the source of each). A file may start from another
+with ``extends = "baseline"`` and override only some keys.
+
+Example::
+
+    extends = "baseline"
+    name = "more_enforcement"
+    [enforcement]
+    mexico_south = 0.15
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geo import AUTHORITIES
+
+from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES
+from migmodel.schema import (
+    Number,
+    ScenarioError,
+    Table,
+    check_date,
+    check_text,
+    unknown_key,
+)
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "experiments" / "scenarios"
+"""Folder of the built-in scenarios; ``load_scenario("baseline")`` reads ``baseline.toml``."""
+
+ENFORCED = tuple(a for a in AUTHORITIES if a != "none")
+
+
+def _per_pattern(values: dict[str, float], number: Number, help: str) -> Table:
+    return Table(FLOW_PATTERNS, number, values, help)
+
+
+PARAMETERS: dict[str, Number | Table] = {
+    "days": Number(365, 1, 36_600, "days", "length of the run", integer=True),
+    "people_per_agent": Number(
+        200, 1, 100_000, "people", "how many people one agent stands for (1 = full scale)"
+    ),
+    "departures": Table(
+        NATIONALITIES,
+        Number(0, 0, 1e8, "people/year", "would-be irregular migrants leaving per year"),
+        # Tuned so that baseline FY US encounters by pattern sit near FY2022 (CBP_NW_GDI).
+        {
+            "GTM": 215_000, "HND": 200_000, "SLV": 90_000,
+            "COL": 110_000, "ECU": 22_000, "PER": 45_000, "OTH": 210_000,
+            "VEN": 180_000, "CUB": 190_000, "HTI": 50_000, "NIC": 145_000,
+            "MEX": 430_000,
+        },
+        "people leaving per year by nationality, before losses on the way",
+    ),
+    "push": Table(
+        NATIONALITIES,
+        Number(1, 0, 100, "× baseline", "push index: multiplies departures"),
+        dict.fromkeys(NATIONALITIES, 1.0),
+        "push index by nationality (economy, violence, crisis); 1 = baseline",
+    ),
+    "party_size": _per_pattern(
+        {"northern_triangle": 1.6, "transcontinental": 1.3, "crisis_states": 1.5, "mexican": 1.1},
+        Number(1, 1, 10, "people", "mean people travelling together"),
+        "mean party size by flow pattern",
+    ),
+    "budget_usd": _per_pattern(
+        {
+            "northern_triangle": 7_500, "transcontinental": 8_000,
+            "crisis_states": 5_000, "mexican": 4_000,
+        },
+        Number(0, 0, 100_000, "USD/person", "median money for the journey"),
+        "median journey budget per person by flow pattern (log-normal, sigma 0.5)",
+    ),
+    "route_choice": Table(
+        ("days_weight", "cost_weight", "risk_weight", "enforcement_weight", "sensitivity"),
+        Number(0, 0, 1e6, "", "route-choice weight"),
+        {
+            "days_weight": 1.0,
+            "cost_weight": 1.0,
+            "risk_weight": 5_000.0,
+            "enforcement_weight": 30.0,
+            "sensitivity": 0.5,
+        },
+        "generalised cost = days_weight·days + cost_weight·USD/1000 + risk_weight·hazard + "
+        "enforcement_weight·P(apprehension); choice ∝ exp(-sensitivity·cost)",
+    ),
+    "enforcement": Table(
+        ENFORCED,
+        Number(0, 0, 1, "probability", "apprehension chance per traversal of an edge"),
+        {
+            "darien": 0.0,
+            "central_america": 0.005,
+            "guatemala": 0.01,
+            "mexico_south": 0.08,
+            "mexico_interior": 0.04,
+            "mexico_rail": 0.05,
+            "us_border": 0.8,
+        },
+        "baseline chance that crossing an edge under this authority ends in apprehension "
+        "(us_border: that a crossing ends in a US encounter rather than evasion)",
+    ),
+    "transit_reattempt_share": _per_pattern(
+        {"northern_triangle": 0.4, "transcontinental": 0.2, "crisis_states": 0.3, "mexican": 0.0},
+        Number(0, 0, 1, "probability", "tries again after deportation from transit"),
+        "share of people deported home from transit who set out again",
+    ),
+    "removal_share": _per_pattern(
+        {
+            "northern_triangle": 0.55, "transcontinental": 0.15,
+            "crisis_states": 0.1, "mexican": 0.85,
+        },
+        Number(0, 0, 1, "probability", "share of US encounters removed or expelled"),
+        "share of US encounters removed/expelled (the rest are released to pursue a claim)",
+    ),
+    "border_reattempt_share": _per_pattern(
+        {"northern_triangle": 0.3, "transcontinental": 0.1, "crisis_states": 0.1, "mexican": 0.45},
+        Number(0, 0, 1, "probability", "tries again after removal"),
+        "share of people removed at the US border who try again",
+    ),
+    "reattempt_delay_days": _per_pattern(
+        {"northern_triangle": 60, "transcontinental": 90, "crisis_states": 90, "mexican": 10},
+        Number(0, 0, 3650, "days", "days before a removed person tries again", integer=True),
+        "days between a removal or deportation and the next attempt",
+    ),
+    "work": Table(
+        ("days", "income_usd"),
+        Number(0, 0, 1e5, "", "working on the way"),
+        {"days": 30, "income_usd": 600},
+        "a migrant who cannot pay the next leg works this many days and earns this much",
+    ),
+}
+"""Every behavioural parameter with unit, range, default and help (the model's defaults)."""
+
+TOP_KEYS = ("name", "description", "extends", "start", "network", "policies", *PARAMETERS)
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    """One active policy as written in a scenario's ``[[policies]]`` table."""
+
+    name: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    ramp_days: int = 0
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: calendar, scale, behavioural parameters and policies.
+
+    Build one with :func:`load_scenario` (from a file or a built-in name) or
+    :func:`scenario_from_dict`. ``values`` holds every parameter of :data:`PARAMETERS`.
+    """
+
+    name: str
+    description: str
+    start: dt.date
+    values: dict[str, Any]
+    policies: tuple[PolicySpec, ...] = ()
+    network: Path | None = None
+    source: Path | None = None
+
+    @property
+    def days(self) -> int:
+        """Length of the run in days."""
+        return self.values["days"]
+
+    @property
+    def people_per_agent(self) -> float:
+        """How many people one agent stands for."""
+        return self.values["people_per_agent"]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def replace(self, **changes: Any) -> Scenario:
+        """Return a copy with some parameters changed and validated, e.g. ``days=30``.
+
+        ``start``, ``name``, ``description`` and ``policies`` (a list of dicts as in TOML) may
+        be given too.
+        """
+        raw = self.to_dict()
+        raw.update(changes)
+        return scenario_from_dict(raw, source=self.source)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the scenario as plain data (as TOML would hold it), ``extends`` resolved."""
+        out: dict[str, Any] = {
+            "name": self.name,
+            "description": self.description,
+            "start": self.start,
+            **{k: (dict(v) if isinstance(v, dict) else v) for k, v in self.values.items()},
+            "policies": [
+                {
+                    "name": p.name,
+                    **({"start": p.start} if p.start else {}),
+                    **({"end": p.end} if p.end else {}),
+                    "ramp_days": p.ramp_days,
+                    **p.params,
+                }
+                for p in self.policies
+            ],
+        }
+        if self.network is not None:
+            out["network"] = str(self.network)
+        return out
+
+    def to_json(self) -> str:
+        """Return the scenario as JSON text (dates as ISO strings), for provenance records."""
+        return json.dumps(self.to_dict(), default=str, sort_keys=True)
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load and validate a scenario.
+
+    Args:
+        name_or_path: a built-in name (``"baseline"`` reads
+            ``experiments/scenarios/baseline.toml``) or the path of a TOML file.
+
+    Returns:
+        The validated :class:`Scenario`.
+
+    Raises:
+        ScenarioError: the file is missing, is not valid TOML, or holds an invalid value;
+            the message names the file, the key, the value and what is allowed.
+    """
+    path = _resolve(name_or_path)
+    raw = _read_with_extends(path, seen=())
+    try:
+        return scenario_from_dict(raw, source=path)
+    except ScenarioError as err:
+        raise ScenarioError(f"{path.name}: {err}") from None
+
+
+def builtin_scenarios() -> list[str]:
+    """Return the names of the built-in scenarios."""
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+
+
+def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scenario:
+    """Validate plain data (as read from TOML, ``extends`` already resolved) into a Scenario.
+
+    Raises:
+        ScenarioError: naming the key, the value and what is allowed.
+    """
+    for key in raw:
+        if key not in TOP_KEYS:
+            raise ScenarioError(unknown_key("scenario", key, TOP_KEYS))
+    values = {}
+    for key, spec in PARAMETERS.items():
+        if key in raw:
+            values[key] = spec.check(key, raw[key])
+        else:
+            values[key] = spec.default if isinstance(spec, Number) else dict(spec.defaults)
+    if "start" not in raw:
+        raise ScenarioError("start is missing: give the first simulated day as YYYY-MM-DD")
+    network = raw.get("network")
+    if network is not None:
+        network = Path(check_text("network", network))
+        if source is not None and not network.is_absolute():
+            network = (source.parent / network).resolve()
+    scenario = Scenario(
+        name=check_text("name", raw.get("name", source.stem if source else "scenario")),
+        description=check_text("description", raw.get("description", "")),
+        start=check_date("start", raw["start"]),
+        values=values,
+        policies=tuple(_policy_spec(i, p) for i, p in enumerate(raw.get("policies", []))),
+        network=network,
+        source=source,
+    )
+    from policies import validate_specs  # late import: policies depend on the engine
+
+    validate_specs(scenario.policies)
+    return scenario
+
+
+def _policy_spec(i: int, raw: Any) -> PolicySpec:
+    where = f"[[policies]] #{i + 1}"
+    if not isinstance(raw, dict) or "name" not in raw:
+        raise ScenarioError(f"{where} needs a name = \"...\" (see `migmodel policies`)")
+    params = {k: v for k, v in raw.items() if k not in ("name", "start", "end", "ramp_days")}
+    start = check_date(f"{where} start", raw["start"]) if "start" in raw else None
+    end = check_date(f"{where} end", raw["end"]) if "end" in raw else None
+    if start and end and end < start:
+        raise ScenarioError(f"{where} end = {end} is before start = {start}")
+    ramp = Number(0, 0, 3650, "days", "ramp", integer=True).check(
+        f"{where} ramp_days", raw.get("ramp_days", 0)
+    )
+    return PolicySpec(check_text(f"{where} name", raw["name"]), start, end, ramp, params)
+
+
+def _resolve(name_or_path: str | Path) -> Path:
+    text = str(name_or_path)
+    if text.endswith(".toml") or "/" in text or Path(text).exists():
+        path = Path(text).expanduser()
+    else:
+        path = SCENARIO_DIR / f"{text}.toml"
+        if not path.exists():
+            names = ", ".join(builtin_scenarios())
+            raise ScenarioError(f"no built-in scenario '{text}'; built-in: {names}")
+    if not path.is_file():
+        raise ScenarioError(f"{path}: no such scenario file")
+    return path.resolve()
+
+
+def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    if path in seen:
+        raise ScenarioError(f"{path.name}: extends itself in a loop")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path.name}: not valid TOML: {err}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path.name}: not a text file (UTF-8 TOML expected)") from None
+    parent = raw.pop("extends", None)
+    if parent is None:
+        return raw
+    if not isinstance(parent, str):
+        raise ScenarioError(f"{path.name}: extends = {parent!r} must be a scenario name or path")
+    parent_path = parent if not parent.endswith(".toml") else str(path.parent / parent)
+    try:
+        base = _read_with_extends(_resolve(parent_path), (*seen, path))
+    except ScenarioError as err:
+        raise ScenarioError(f"{path.name}: extends = {parent!r}: {err}") from None
+    return _merge(base, raw)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Merge ``over`` onto ``base``: tables merge key by key, policies are appended."""
+    out = dict(base)
+    for key, value in over.items():
+        if key == "policies":
+            out[key] = [*base.get(key, []), *value]
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            out[key] = {**base[key], **value}
+        else:
+            out[key] = value
+    if "name" not in over:  # a child file is named after itself, not its parent
+        out.pop("name", None)
+    return out

@@ -1,0 +1,122 @@
+"""The base class every policy derives from, and the levers it may move.
+
+A policy declares typed parameters (:class:`~migmodel.schema.Number`: unit, range, default,
+help) and is switched on by a scenario's ``[[policies]]`` table with an optional schedule
+(``start``, ``end``, ``ramp_days``). Each simulated day the model asks every policy for its
+*strength* (0 before ``start`` and after ``end``, rising linearly to 1 over ``ramp_days``) and,
+where it is above 0, calls two hooks:
+
+* :meth:`Policy.apply` moves :class:`Levers`: per-edge multipliers of apprehension, cost,
+  travel time and hazard; per-nationality multipliers of departures; the US-border
+  consequence mix. Route choice then reacts to the changed edges, which is how enforcement on
+  one route displaces people to others.
+* :meth:`Policy.divert` takes would-be irregular migrants about to leave and returns how many
+  of them take a legal pathway instead (temporary-worker visas, parole).
+
+A third-party package adds a policy by subclassing :class:`Policy` and registering the class
+under the entry-point group ``migmodel.policies``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from migmodel.schema import Number
+
+if TYPE_CHECKING:
+    from migmodel.model import MigrationModel
+
+
+@dataclass
+class Levers:
+    """What policies can change on a given day; the model starts each day from neutral values.
+
+    Attributes:
+        apprehension: per edge, multiplier of the apprehension chance.
+        cost: per edge, multiplier of the cost in USD.
+        travel_days: per edge, multiplier of the travel time.
+        hazard: per edge, multiplier of the death chance.
+        departures: per nationality, multiplier of would-be departures.
+        removal_share: per flow pattern, share of US encounters removed or expelled.
+        border_reattempt_share: per flow pattern, share of removed people who try again.
+    """
+
+    apprehension: np.ndarray
+    cost: np.ndarray
+    travel_days: np.ndarray
+    hazard: np.ndarray
+    departures: np.ndarray
+    removal_share: np.ndarray
+    border_reattempt_share: np.ndarray
+
+    def copy(self) -> Levers:
+        """Return an independent copy."""
+        return Levers(**{k: v.copy() for k, v in self.__dict__.items()})
+
+    def equals(self, other: Levers) -> bool:
+        """Return whether every lever has the same values as in ``other``."""
+        return all(np.array_equal(v, other.__dict__[k]) for k, v in self.__dict__.items())
+
+
+class Policy:
+    """Base of all policies: a name, declared parameters, a schedule and two hooks.
+
+    Subclasses set :attr:`name` and :attr:`parameters`, document in their docstring what the
+    policy does and which seed recommendation it models, and override :meth:`apply` and/or
+    :meth:`divert`. Parameter values are available as attributes, e.g. ``self.intensity``.
+    """
+
+    name: ClassVar[str] = ""
+    parameters: ClassVar[dict[str, Number]] = {}
+
+    def __init__(
+        self,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        ramp_days: int = 0,
+        **params: Any,
+    ) -> None:
+        self.start, self.end, self.ramp_days = start, end, ramp_days
+        values = {k: p.default for k, p in self.parameters.items()}
+        values.update(params)
+        self.params = values
+        for key, value in values.items():
+            setattr(self, key, value)
+
+    def strength(self, date: dt.date) -> float:
+        """Return how fully the policy is in force on ``date``, from 0 to 1."""
+        if (self.start and date < self.start) or (self.end and date > self.end):
+            return 0.0
+        if self.ramp_days and self.start:
+            return min(1.0, ((date - self.start).days + 1) / self.ramp_days)
+        return 1.0
+
+    def setup(self, model: MigrationModel) -> None:
+        """Prepare anything that depends on the network or scenario (called once)."""
+
+    def apply(self, levers: Levers, strength: float, model: MigrationModel) -> None:
+        """Move today's levers in place; ``strength`` is in (0, 1]."""
+
+    def divert(
+        self, leaving: np.ndarray, strength: float, model: MigrationModel
+    ) -> np.ndarray | None:
+        """Return people per nationality who take a legal pathway instead of leaving.
+
+        Args:
+            leaving: people per nationality about to leave irregularly today.
+            strength: how fully the policy is in force, in (0, 1].
+            model: the running model.
+
+        Returns:
+            People per nationality diverted (each at most ``leaving``), or None for none.
+        """
+        return None
+
+    @classmethod
+    def summary(cls) -> str:
+        """Return the first line of the policy's docstring."""
+        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
