@@ -135,12 +135,12 @@ def _run(args: argparse.Namespace) -> int:
         TextColumn(f"[bold]{scenario.name}[/] seed {args.seed}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("days"),
+        TextColumn("days (incl. spin-up)"),
         TimeElapsedColumn(),
         console=console,
         disable=args.quiet,
     ) as bar:
-        task = bar.add_task("run", total=scenario.days)
+        task = bar.add_task("run", total=scenario["spinup_days"] + scenario.days)
         results = run(scenario, args.seed, lambda done, _: bar.update(task, completed=done))
     if args.out is not None:
         results.to_parquet(args.out, csv=args.csv)
@@ -200,7 +200,8 @@ def _bench(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     # push 0 stops regular departures; the N agents are spread over origins like departures
     scenario = scenario.replace(
-        days=args.days, people_per_agent=1, push=dict.fromkeys(NATIONALITIES, 0.0)
+        days=args.days, spinup_days=0, people_per_agent=1,
+        push=dict.fromkeys(NATIONALITIES, 0.0),
     )
     model = MigrationModel(scenario, seed=args.seed)
     model.add_migrants(args.agents)

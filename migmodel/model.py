@@ -72,11 +72,15 @@ class MigrationModel(mesa.Model):
         seed: seed of the model's random number generator; every draw comes from it.
         network: the network to use; by default the scenario's, or the built-in one.
 
+    The model starts ``spinup_days`` before the scenario's start date, so that on the start
+    date people are already on their way; only days from the start date on are reported.
+
     Attributes:
         date: the calendar date of the next step.
-        day: number of days simulated so far.
+        day: number of days simulated so far, spin-up included.
+        spinup: number of spin-up days.
         pop: the migrants' state (see :mod:`migmodel.population`).
-        counts: daily observables, shape (days, flow patterns, :data:`MEASURES`).
+        counts: daily observables, shape (spin-up + days, flow patterns, :data:`MEASURES`).
     """
 
     def __init__(self, scenario: Scenario, seed: int = 0, network: Network | None = None) -> None:
@@ -84,14 +88,17 @@ class MigrationModel(mesa.Model):
         super().__init__(rng=seed)
         self.seed = seed
         self.network = network or load_network(scenario.network)
-        self.date: dt.date = scenario.start
+        self.spinup: int = scenario["spinup_days"]
+        self.total_days: int = self.spinup + scenario.days
+        self.first_date: dt.date = scenario.start - dt.timedelta(days=self.spinup)
+        self.date: dt.date = self.first_date
         self.day = 0
         self._setup_network()
         self._setup_origins()
         self.pop = Population()
         self.paths = Paths(self.n_nodes)
-        self.counts = np.zeros((scenario.days, len(FLOW_PATTERNS), len(MEASURES)))
-        self.encounters = np.zeros((scenario.days, len(NATIONALITIES), self.n_nodes))
+        self.counts = np.zeros((self.total_days, len(FLOW_PATTERNS), len(MEASURES)))
+        self.encounters = np.zeros((self.total_days, len(NATIONALITIES), self.n_nodes))
         """US encounters in people by day, nationality and crossing node."""
         self._in_transit = np.zeros(len(FLOW_PATTERNS))
         self._calendar: dict[int, list[np.ndarray]] = {}
@@ -208,7 +215,7 @@ class MigrationModel(mesa.Model):
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
         """Simulate one day."""
-        if self.day >= self.scenario.days:
+        if self.day >= self.total_days:
             self.running = False
             return
         self._update_levers()
@@ -222,11 +229,11 @@ class MigrationModel(mesa.Model):
         self.counts[self.day, :, _M["in_transit"]] = self._in_transit
         self.day += 1
         self.date += dt.timedelta(days=1)
-        self.running = self.day < self.scenario.days
+        self.running = self.day < self.total_days
 
     def run(self, days: int | None = None) -> None:
         """Step until the scenario's end (or for ``days`` days)."""
-        end = self.scenario.days if days is None else min(self.scenario.days, self.day + days)
+        end = self.total_days if days is None else min(self.total_days, self.day + days)
         while self.day < end:
             self.step()
 

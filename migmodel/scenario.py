@@ -47,6 +47,11 @@ def _per_pattern(values: dict[str, float], number: Number, help: str) -> Table:
 
 PARAMETERS: dict[str, Number | Table] = {
     "days": Number(365, 1, 36_600, "days", "length of the run", integer=True),
+    "spinup_days": Number(
+        180, 0, 3650, "days",
+        "days simulated before start, not recorded, so the routes are full on day one",
+        integer=True,
+    ),
     "people_per_agent": Number(
         200, 1, 100_000, "people", "how many people one agent stands for (1 = full scale)"
     ),

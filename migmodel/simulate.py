@@ -34,18 +34,18 @@ def run(
         The run's :class:`~migmodel.results.Results`.
     """
     model = MigrationModel(scenario, seed=seed)
-    while model.day < scenario.days:
+    while model.day < model.total_days:
         model.step()
         if progress is not None:
-            progress(model.day, scenario.days)
+            progress(model.day, model.total_days)
     return collect(model)
 
 
 def collect(model: MigrationModel) -> Results:
     """Turn a model's state and counters into :class:`~migmodel.results.Results`."""
-    days = model.day
+    first, days = model.spinup, max(0, model.day - model.spinup)  # report from the start date
     dates = pd.date_range(model.scenario.start, periods=days, freq="D").as_unit("ns")
-    counts = model.counts[:days]
+    counts = model.counts[first : first + days]
     daily = pd.DataFrame(
         counts.reshape(days * len(FLOW_PATTERNS), len(MEASURES)), columns=list(MEASURES)
     )
@@ -77,7 +77,7 @@ def _journeys(model: MigrationModel) -> pd.DataFrame:
             pop.column("nationality"), categories=NATIONALITIES),
         "flow_pattern": pd.Categorical.from_codes(pop.column("pattern"), categories=FLOW_PATTERNS),
         "people": pop.column("people").astype(float),
-        "depart_date": pd.Timestamp(model.scenario.start)
+        "depart_date": pd.Timestamp(model.first_date)
         + pd.to_timedelta(pop.column("depart_day"), unit="D"),
         "days": np.where(end >= 0, end, model.day) - pop.column("depart_day"),
         "attempts": pop.column("attempts"),
@@ -88,12 +88,12 @@ def _journeys(model: MigrationModel) -> pd.DataFrame:
 
 
 def _encounters(model: MigrationModel, dates: pd.DatetimeIndex) -> pd.DataFrame:
-    day, nat, node = np.nonzero(model.encounters[: model.day])
+    day, nat, node = np.nonzero(model.encounters[model.spinup : model.day])
     nationality = np.array(NATIONALITIES)[nat]
     return pd.DataFrame({
         "date": dates[day],
         "nationality": nationality,
         "flow_pattern": [NATIONALITY_PATTERN[n] for n in nationality],
         "crossing": model.network.nodes["id"].to_numpy()[node],
-        "us_encounters": model.encounters[day, nat, node],
+        "us_encounters": model.encounters[model.spinup + day, nat, node],
     })

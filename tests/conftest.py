@@ -63,6 +63,7 @@ def quiet_scenario(network: Path, **values):
         "name": "toy",
         "start": dt.date(2022, 1, 1),
         "days": 30,
+        "spinup_days": 0,
         "people_per_agent": 1,
         "network": str(network),
         "push": dict.fromkeys(NATIONALITIES, 0.0),
