@@ -25,7 +25,7 @@ import numpy as np
 import policies as policy_registry
 from geo import AUTHORITIES, Network, load_network
 from migmodel.agents import Migrant
-from migmodel.paths import Paths
+from migmodel.paths import NO_ROUTE, Paths
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, pattern_code
 from migmodel.population import (
     DIED,
@@ -96,7 +96,7 @@ class MigrationModel(mesa.Model):
         self._setup_network()
         self._setup_origins()
         self.pop = Population()
-        self.paths = Paths(self.n_nodes)
+        self.paths = Paths()
         self.counts = np.zeros((self.total_days, len(FLOW_PATTERNS), len(MEASURES)))
         self.encounters = np.zeros((self.total_days, len(NATIONALITIES), self.n_nodes))
         """US encounters in people by day, nationality and crossing node."""
@@ -290,7 +290,7 @@ class MigrationModel(mesa.Model):
             node=node,
             edge=-1,
             status=WAITING,
-            path=self.paths.extend(np.full(n, -1), node),
+            path=self.paths.extend(np.full(n, NO_ROUTE), node),
             depart_day=self.day,
             end_day=-1,
         )

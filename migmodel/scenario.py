@@ -60,10 +60,10 @@ PARAMETERS: dict[str, Number | Table] = {
         Number(0, 0, 1e8, "people/year", "would-be irregular migrants leaving per year"),
         # Tuned so that baseline FY US encounters by pattern sit near FY2022 (CBP_NW_GDI).
         {
-            "GTM": 215_000, "HND": 200_000, "SLV": 90_000,
-            "COL": 110_000, "ECU": 22_000, "PER": 45_000, "OTH": 210_000,
-            "VEN": 180_000, "CUB": 190_000, "HTI": 50_000, "NIC": 145_000,
-            "MEX": 430_000,
+            "GTM": 319_000, "HND": 283_000, "SLV": 127_000,
+            "COL": 166_000, "ECU": 37_000, "PER": 67_000, "OTH": 272_000,
+            "VEN": 301_000, "CUB": 382_000, "HTI": 87_000, "NIC": 239_000,
+            "MEX": 771_000,
         },
         "people leaving per year by nationality, before losses on the way",
     ),
@@ -106,9 +106,9 @@ PARAMETERS: dict[str, Number | Table] = {
             "darien": 0.0,
             "central_america": 0.005,
             "guatemala": 0.01,
-            "mexico_south": 0.08,
-            "mexico_interior": 0.04,
-            "mexico_rail": 0.05,
+            "mexico_south": 0.04,
+            "mexico_interior": 0.02,
+            "mexico_rail": 0.025,
             "us_border": 0.8,
         },
         "baseline chance that crossing an edge under this authority ends in apprehension "

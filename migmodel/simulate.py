@@ -68,7 +68,7 @@ def _journeys(model: MigrationModel) -> pd.DataFrame:
     end = pop.column("end_day")
     path = pop.column("path")
     used, codes = np.unique(path, return_inverse=True)
-    routes = [" > ".join(ids[model.paths.nodes_of(int(p))]) for p in used]
+    routes = [" > ".join(ids[model.paths.nodes_of(p)]) for p in used.tolist()]
     outcome = np.where(FINAL[status], status, len(STATUSES))
     return pd.DataFrame({
         "agent": np.arange(pop.n),
