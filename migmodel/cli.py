@@ -200,7 +200,9 @@ def _bench(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     # push 0 stops regular departures; the N agents are spread over origins like departures
     scenario = scenario.replace(
-        days=args.days, spinup_days=0, people_per_agent=1,
+        days=args.days,
+        spinup_days=0,
+        people_per_agent=1,
         push=dict.fromkeys(NATIONALITIES, 0.0),
     )
     model = MigrationModel(scenario, seed=args.seed)

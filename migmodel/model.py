@@ -18,6 +18,7 @@ a calendar of day → agents, and all the migrants with an event on a day are ha
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import mesa
 import numpy as np
@@ -154,9 +155,12 @@ class MigrationModel(mesa.Model):
             )
         self.origin_nat = np.array([NATIONALITIES.index(x) for x in nat], dtype=np.int8)
         pop = origins["population"].to_numpy(float) + 1.0
-        share = pop / np.bincount(self.origin_nat, weights=pop, minlength=len(NATIONALITIES))[
-            self.origin_nat
-        ]
+        share = (
+            pop
+            / np.bincount(self.origin_nat, weights=pop, minlength=len(NATIONALITIES))[
+                self.origin_nat
+            ]
+        )
         self.origin_share = share
         self.nat_pattern = np.array([pattern_code(n) for n in NATIONALITIES], dtype=np.int8)
         self.party_mean = np.array([self.scenario["party_size"][p] for p in FLOW_PATTERNS])
@@ -355,8 +359,10 @@ class MigrationModel(mesa.Model):
         back_edge = np.concatenate([edge[us][removed], edge[~us]])
         pattern = pop.pattern[back]
         retry_share = np.concatenate(
-            [self.levers.border_reattempt_share[pattern[: removed.sum()]],
-             self.transit_reattempt_share[pattern[removed.sum():]]]
+            [
+                self.levers.border_reattempt_share[pattern[: removed.sum()]],
+                self.transit_reattempt_share[pattern[removed.sum() :]],
+            ]
         )
         self._count("returns", back)
         retry = self.rng.random(back.size) < retry_share
@@ -418,11 +424,14 @@ class MigrationModel(mesa.Model):
         if np.isscalar(when):
             self._calendar.setdefault(int(when), []).append(ids)
             return
-        order = np.argsort(when, kind="stable")
+        delay = when - self.day
+        if delay.max() < 1 << 16:  # small integers: numpy sorts them by radix, in linear time
+            delay = delay.astype(np.uint16)
+        order = np.argsort(delay, kind="stable")
         when, ids = when[order], ids[order]
-        cuts = np.flatnonzero(np.diff(when)) + 1
-        for day, chunk in zip(when[np.r_[0, cuts]].tolist(), np.split(ids, cuts), strict=True):
-            self._calendar.setdefault(day, []).append(chunk)
+        bounds = [0, *(np.flatnonzero(np.diff(when)) + 1).tolist(), ids.size]
+        for a, b in itertools.pairwise(bounds):
+            self._calendar.setdefault(int(when[a]), []).append(ids[a:b])
 
     # ------------------------------------------------------------------ views
     def stock_by_node(self) -> np.ndarray:
@@ -430,7 +439,8 @@ class MigrationModel(mesa.Model):
         pop = self.pop
         active = ~FINAL[pop.column("status")]
         return np.bincount(
-            pop.column("node")[active], weights=pop.column("people")[active],
+            pop.column("node")[active],
+            weights=pop.column("people")[active],
             minlength=self.n_nodes,
         )
 

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from geo import AUTHORITIES
-
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES
 from migmodel.schema import (
     Number,
@@ -48,7 +47,10 @@ def _per_pattern(values: dict[str, float], number: Number, help: str) -> Table:
 PARAMETERS: dict[str, Number | Table] = {
     "days": Number(365, 1, 36_600, "days", "length of the run", integer=True),
     "spinup_days": Number(
-        180, 0, 3650, "days",
+        180,
+        0,
+        3650,
+        "days",
         "days simulated before start, not recorded, so the routes are full on day one",
         integer=True,
     ),
@@ -60,9 +62,17 @@ PARAMETERS: dict[str, Number | Table] = {
         Number(0, 0, 1e8, "people/year", "would-be irregular migrants leaving per year"),
         # Tuned so that baseline FY US encounters by pattern sit near FY2022 (CBP_NW_GDI).
         {
-            "GTM": 319_000, "HND": 283_000, "SLV": 127_000,
-            "COL": 166_000, "ECU": 37_000, "PER": 67_000, "OTH": 272_000,
-            "VEN": 301_000, "CUB": 382_000, "HTI": 87_000, "NIC": 239_000,
+            "GTM": 319_000,
+            "HND": 283_000,
+            "SLV": 127_000,
+            "COL": 166_000,
+            "ECU": 37_000,
+            "PER": 67_000,
+            "OTH": 272_000,
+            "VEN": 301_000,
+            "CUB": 382_000,
+            "HTI": 87_000,
+            "NIC": 239_000,
             "MEX": 771_000,
         },
         "people leaving per year by nationality, before losses on the way",
@@ -80,8 +90,10 @@ PARAMETERS: dict[str, Number | Table] = {
     ),
     "budget_usd": _per_pattern(
         {
-            "northern_triangle": 7_500, "transcontinental": 8_000,
-            "crisis_states": 5_000, "mexican": 4_000,
+            "northern_triangle": 7_500,
+            "transcontinental": 8_000,
+            "crisis_states": 5_000,
+            "mexican": 4_000,
         },
         Number(0, 0, 100_000, "USD/person", "median money for the journey"),
         "median journey budget per person by flow pattern (log-normal, sigma 0.5)",
@@ -121,8 +133,10 @@ PARAMETERS: dict[str, Number | Table] = {
     ),
     "removal_share": _per_pattern(
         {
-            "northern_triangle": 0.55, "transcontinental": 0.15,
-            "crisis_states": 0.1, "mexican": 0.85,
+            "northern_triangle": 0.55,
+            "transcontinental": 0.15,
+            "crisis_states": 0.1,
+            "mexican": 0.85,
         },
         Number(0, 0, 1, "probability", "share of US encounters removed or expelled"),
         "share of US encounters removed/expelled (the rest are released to pursue a claim)",
@@ -293,7 +307,7 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
 def _policy_spec(i: int, raw: Any) -> PolicySpec:
     where = f"[[policies]] #{i + 1}"
     if not isinstance(raw, dict) or "name" not in raw:
-        raise ScenarioError(f"{where} needs a name = \"...\" (see `migmodel policies`)")
+        raise ScenarioError(f'{where} needs a name = "..." (see `migmodel policies`)')
     params = {k: v for k, v in raw.items() if k not in ("name", "start", "end", "ramp_days")}
     start = check_date(f"{where} start", raw["start"]) if "start" in raw else None
     end = check_date(f"{where} end", raw["end"]) if "end" in raw else None

@@ -49,8 +49,9 @@ def collect(model: MigrationModel) -> Results:
     daily = pd.DataFrame(
         counts.reshape(days * len(FLOW_PATTERNS), len(MEASURES)), columns=list(MEASURES)
     )
-    daily.insert(0, "flow_pattern", pd.Categorical(
-        np.tile(FLOW_PATTERNS, days), categories=FLOW_PATTERNS))
+    daily.insert(
+        0, "flow_pattern", pd.Categorical(np.tile(FLOW_PATTERNS, days), categories=FLOW_PATTERNS)
+    )
     daily.insert(0, "date", np.repeat(dates.to_numpy(), len(FLOW_PATTERNS)))
     return Results(
         daily=daily,
@@ -70,30 +71,37 @@ def _journeys(model: MigrationModel) -> pd.DataFrame:
     used, codes = np.unique(path, return_inverse=True)
     routes = [" > ".join(ids[model.paths.nodes_of(p)]) for p in used.tolist()]
     outcome = np.where(FINAL[status], status, len(STATUSES))
-    return pd.DataFrame({
-        "agent": np.arange(pop.n),
-        "origin": pd.Categorical.from_codes(pop.column("origin"), categories=ids),
-        "nationality": pd.Categorical.from_codes(
-            pop.column("nationality"), categories=NATIONALITIES),
-        "flow_pattern": pd.Categorical.from_codes(pop.column("pattern"), categories=FLOW_PATTERNS),
-        "people": pop.column("people").astype(float),
-        "depart_date": pd.Timestamp(model.first_date)
-        + pd.to_timedelta(pop.column("depart_day"), unit="D"),
-        "days": np.where(end >= 0, end, model.day) - pop.column("depart_day"),
-        "attempts": pop.column("attempts"),
-        "us_encounters": pop.column("encounters"),
-        "outcome": pd.Categorical.from_codes(outcome, categories=[*STATUSES, "under_way"]),
-        "route": pd.Categorical.from_codes(codes.ravel(), categories=routes),
-    })
+    return pd.DataFrame(
+        {
+            "agent": np.arange(pop.n),
+            "origin": pd.Categorical.from_codes(pop.column("origin"), categories=ids),
+            "nationality": pd.Categorical.from_codes(
+                pop.column("nationality"), categories=NATIONALITIES
+            ),
+            "flow_pattern": pd.Categorical.from_codes(
+                pop.column("pattern"), categories=FLOW_PATTERNS
+            ),
+            "people": pop.column("people").astype(float),
+            "depart_date": pd.Timestamp(model.first_date)
+            + pd.to_timedelta(pop.column("depart_day"), unit="D"),
+            "days": np.where(end >= 0, end, model.day) - pop.column("depart_day"),
+            "attempts": pop.column("attempts"),
+            "us_encounters": pop.column("encounters"),
+            "outcome": pd.Categorical.from_codes(outcome, categories=[*STATUSES, "under_way"]),
+            "route": pd.Categorical.from_codes(codes.ravel(), categories=routes),
+        }
+    )
 
 
 def _encounters(model: MigrationModel, dates: pd.DatetimeIndex) -> pd.DataFrame:
     day, nat, node = np.nonzero(model.encounters[model.spinup : model.day])
     nationality = np.array(NATIONALITIES)[nat]
-    return pd.DataFrame({
-        "date": dates[day],
-        "nationality": nationality,
-        "flow_pattern": [NATIONALITY_PATTERN[n] for n in nationality],
-        "crossing": model.network.nodes["id"].to_numpy()[node],
-        "us_encounters": model.encounters[model.spinup + day, nat, node],
-    })
+    return pd.DataFrame(
+        {
+            "date": dates[day],
+            "nationality": nationality,
+            "flow_pattern": [NATIONALITY_PATTERN[n] for n in nationality],
+            "crossing": model.network.nodes["id"].to_numpy()[node],
+            "us_encounters": model.encounters[model.spinup + day, nat, node],
+        }
+    )

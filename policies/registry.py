@@ -48,8 +48,11 @@ def validate_specs(specs: tuple) -> None:
     for i, spec in enumerate(specs):
         where = f"[[policies]] #{i + 1}"
         if spec.name not in known:
-            raise ScenarioError(unknown_key(where, spec.name, sorted(known)).replace(
-                "unknown key", "unknown policy"))
+            raise ScenarioError(
+                unknown_key(where, spec.name, sorted(known)).replace(
+                    "unknown key", "unknown policy"
+                )
+            )
         cls = known[spec.name]
         for key, value in spec.params.items():
             if key not in cls.parameters:

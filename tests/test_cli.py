@@ -13,7 +13,10 @@ from migmodel import Results, load_scenario, run
 
 def migmodel(*args: str, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "migmodel", *args], capture_output=True, text=True, cwd=cwd,
+        [sys.executable, "-m", "migmodel", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
         timeout=300,
     )
 

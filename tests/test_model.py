@@ -34,14 +34,23 @@ def test_line_without_hazard_or_enforcement_delivers_everyone_in_the_summed_days
 def test_waiting_at_a_place_adds_exactly_its_wait_days(tmp_path):
     net = write_network(
         tmp_path,
-        [{"id": "home", "kind": "origin", "nationality": "HND"},
-         {"id": "shelter", "kind": "hub", "wait_days": 7},
-         {"id": "border_town", "kind": "crossing"},
-         {"id": "us_city", "kind": "destination", "country": "USA"}],
-        [{"source": "home", "target": "shelter", "travel_days": 2},
-         {"source": "shelter", "target": "border_town", "travel_days": 4},
-         {"source": "border_town", "target": "us_city", "travel_days": 1, "mode": "crossing",
-          "authority": "us_border"}],
+        [
+            {"id": "home", "kind": "origin", "nationality": "HND"},
+            {"id": "shelter", "kind": "hub", "wait_days": 7},
+            {"id": "border_town", "kind": "crossing"},
+            {"id": "us_city", "kind": "destination", "country": "USA"},
+        ],
+        [
+            {"source": "home", "target": "shelter", "travel_days": 2},
+            {"source": "shelter", "target": "border_town", "travel_days": 4},
+            {
+                "source": "border_town",
+                "target": "us_city",
+                "travel_days": 1,
+                "mode": "crossing",
+                "authority": "us_border",
+            },
+        ],
     )
     _, res = launch(quiet_scenario(net))
     assert (res.journeys["days"] == 2 + 7 + 4 + 1).all()
@@ -49,8 +58,9 @@ def test_waiting_at_a_place_adds_exactly_its_wait_days(tmp_path):
 
 def test_certain_apprehension_sends_every_agent_back(tmp_path):
     net = line_network(tmp_path, authority="mexico_south")
-    scenario = quiet_scenario(net, enforcement={"mexico_south": 1.0},
-                              transit_reattempt_share={"northern_triangle": 0.0})
+    scenario = quiet_scenario(
+        net, enforcement={"mexico_south": 1.0}, transit_reattempt_share={"northern_triangle": 0.0}
+    )
     _, res = launch(scenario)
     assert (res.journeys["outcome"] == "returned").all()
     assert (res.journeys["route"] == "home > home").all()
@@ -69,8 +79,12 @@ def test_mexicans_are_not_apprehended_by_mexican_authorities(tmp_path):
 def test_removed_mexicans_retry_from_the_border_and_count_again(tmp_path):
     net = line_network(tmp_path, nationality="MEX", days=(1, 1))
     scenario = quiet_scenario(
-        net, days=20, enforcement={"us_border": 1.0}, removal_share={"mexican": 1.0},
-        border_reattempt_share={"mexican": 1.0}, reattempt_delay_days={"mexican": 5},
+        net,
+        days=20,
+        enforcement={"us_border": 1.0},
+        removal_share={"mexican": 1.0},
+        border_reattempt_share={"mexican": 1.0},
+        reattempt_delay_days={"mexican": 5},
     )
     _, res = launch(scenario, n=50)
     # depart day 0, encountered on day 2, retry on day 7 → encountered day 8, then 14
@@ -84,8 +98,9 @@ def test_removed_mexicans_retry_from_the_border_and_count_again(tmp_path):
 
 def test_released_and_removed_shares_follow_the_scenario(tmp_path):
     net = line_network(tmp_path, nationality="VEN")
-    scenario = quiet_scenario(net, enforcement={"us_border": 1.0},
-                              removal_share={"crisis_states": 0.0})
+    scenario = quiet_scenario(
+        net, enforcement={"us_border": 1.0}, removal_share={"crisis_states": 0.0}
+    )
     _, res = launch(scenario)
     assert (res.journeys["outcome"] == "released_in_us").all()
     assert res.daily["released_in_us"].sum() == res.daily["us_encounters"].sum() == 200
@@ -93,8 +108,9 @@ def test_released_and_removed_shares_follow_the_scenario(tmp_path):
 
 def test_a_migrant_without_money_works_before_going_on(tmp_path):
     net = line_network(tmp_path, cost_usd=100)
-    scenario = quiet_scenario(net, days=60, budget_usd={"northern_triangle": 0.0},
-                              work={"days": 30, "income_usd": 600})
+    scenario = quiet_scenario(
+        net, days=60, budget_usd={"northern_triangle": 0.0}, work={"days": 30, "income_usd": 600}
+    )
     _, res = launch(scenario)
     assert (res.journeys["days"] == 30 + 3 + 2).all()
     assert res.daily["smuggling_revenue_usd"].sum() == pytest.approx(200 * 100)
@@ -136,19 +152,32 @@ def test_in_transit_is_the_stock_between_departure_and_arrival(line):
 def test_route_choice_is_a_logit_over_generalised_cost(tmp_path):
     net = write_network(
         tmp_path,
-        [{"id": "home", "kind": "origin", "nationality": "GTM"},
-         {"id": "a", "kind": "hub"}, {"id": "b", "kind": "hub"},
-         {"id": "border_town", "kind": "crossing"},
-         {"id": "us_city", "kind": "destination", "country": "USA"}],
-        [{"source": "home", "target": "a", "travel_days": 2},
-         {"source": "home", "target": "b", "travel_days": 2, "authority": "mexico_south"},
-         {"source": "a", "target": "border_town", "travel_days": 2},
-         {"source": "b", "target": "border_town", "travel_days": 2},
-         {"source": "border_town", "target": "us_city", "travel_days": 1, "mode": "crossing",
-          "authority": "us_border"}],
+        [
+            {"id": "home", "kind": "origin", "nationality": "GTM"},
+            {"id": "a", "kind": "hub"},
+            {"id": "b", "kind": "hub"},
+            {"id": "border_town", "kind": "crossing"},
+            {"id": "us_city", "kind": "destination", "country": "USA"},
+        ],
+        [
+            {"source": "home", "target": "a", "travel_days": 2},
+            {"source": "home", "target": "b", "travel_days": 2, "authority": "mexico_south"},
+            {"source": "a", "target": "border_town", "travel_days": 2},
+            {"source": "b", "target": "border_town", "travel_days": 2},
+            {
+                "source": "border_town",
+                "target": "us_city",
+                "travel_days": 1,
+                "mode": "crossing",
+                "authority": "us_border",
+            },
+        ],
     )
-    scenario = quiet_scenario(net, enforcement={"mexico_south": 0.1},
-                              route_choice={"enforcement_weight": 30.0, "sensitivity": 0.5})
+    scenario = quiet_scenario(
+        net,
+        enforcement={"mexico_south": 0.1},
+        route_choice={"enforcement_weight": 30.0, "sensitivity": 0.5},
+    )
     model = MigrationModel(scenario)
     probs = model.routes.probabilities(0, model.network.node_index["home"])
     p_b = probs[1]

@@ -40,8 +40,12 @@ def registered():
 def test_policy_acts_only_from_its_start_date(registered, tmp_path):
     net = line_network(tmp_path, nationality="VEN")
     policy = {"name": "test_close_border", "start": dt.date(2022, 1, 11), "share": 0.0}
-    scenario = quiet_scenario(net, enforcement={"us_border": 1e-12},
-                              removal_share={"crisis_states": 0.0}, policies=[policy])
+    scenario = quiet_scenario(
+        net,
+        enforcement={"us_border": 1e-12},
+        removal_share={"crisis_states": 0.0},
+        policies=[policy],
+    )
     model = MigrationModel(scenario)
     for _ in range(20):
         model.add_migrants(10)
@@ -57,7 +61,10 @@ def test_policy_acts_only_from_its_start_date(registered, tmp_path):
 def test_divert_hook_turns_departures_into_legal_entries(registered, tmp_path):
     net = line_network(tmp_path, nationality="HTI")
     scenario = quiet_scenario(
-        net, days=365, departures={"HTI": 36525}, push={"HTI": 1.0},
+        net,
+        days=365,
+        departures={"HTI": 36525},
+        push={"HTI": 1.0},
         policies=[{"name": "test_close_border", "share": 0.25}],
     )
     res = collect(_run(scenario))

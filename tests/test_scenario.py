@@ -44,21 +44,30 @@ def test_a_path_relative_extends_and_network(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('extends = "baseline"\nmexico_south = 0.2\n',
-         r"s\.toml: scenario: unknown key 'mexico_south'; allowed: .*enforcement"),
-        ('extends = "baseline"\n[enforcement]\nmexico_sout = 0.2\n',
-         r"unknown key 'mexico_sout' \(did you mean 'mexico_south'\?\)"),
-        ('extends = "baseline"\n[enforcement]\nmexico_south = 1.5\n',
-         r"\[enforcement\] mexico_south = 1\.5 is out of range: allowed 0 ≤ value ≤ 1 probability"),
+        (
+            'extends = "baseline"\nmexico_south = 0.2\n',
+            r"s\.toml: scenario: unknown key 'mexico_south'; allowed: .*enforcement",
+        ),
+        (
+            'extends = "baseline"\n[enforcement]\nmexico_sout = 0.2\n',
+            r"unknown key 'mexico_sout' \(did you mean 'mexico_south'\?\)",
+        ),
+        (
+            'extends = "baseline"\n[enforcement]\nmexico_south = 1.5\n',
+            r"\[enforcement\] mexico_south = 1\.5 is out of range: "
+            r"allowed 0 ≤ value ≤ 1 probability",
+        ),
         ('extends = "baseline"\ndays = 0\n', r"days = 0 is out of range: allowed 1 ≤ value"),
         ('extends = "baseline"\ndays = "ten"\n', r"days = 'ten' must be an integer"),
         ('extends = "baseline"\nstart = "yesterday"\n', r"start = 'yesterday' must be a date"),
-        ('days = 10\n', r"start is missing"),
+        ("days = 10\n", r"start is missing"),
         ('extends = "baselin"\n', r"extends = 'baselin': no built-in scenario 'baselin'"),
         ('extends = "baseline"\n[departures]\nXYZ = 5\n', r"unknown key 'XYZ'.*GTM"),
-        ('days = = 3\n', r"s\.toml: not valid TOML"),
-        ('extends = "baseline"\n[[policies]]\nname = "no_such_policy"\n',
-         r"\[\[policies\]\] #1: unknown policy 'no_such_policy'"),
+        ("days = = 3\n", r"s\.toml: not valid TOML"),
+        (
+            'extends = "baseline"\n[[policies]]\nname = "no_such_policy"\n',
+            r"\[\[policies\]\] #1: unknown policy 'no_such_policy'",
+        ),
     ],
 )
 def test_bad_files_get_one_clear_message(tmp_path, text, message):
