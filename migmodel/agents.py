@@ -71,7 +71,10 @@ class Migrant(mesa.Agent):
 
     @property
     def route(self) -> list[str]:
-        """Ids of the places visited so far, origin first."""
+        """Ids of the places of the current attempt so far, first place first.
+
+        A migrant sent back who tries again starts a new route where it was sent.
+        """
         ids = self.model.network.nodes["id"].to_numpy()
         return [ids[n] for n in self.model.paths.nodes_of(self._get("path"))]
 

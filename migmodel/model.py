@@ -27,7 +27,7 @@ import policies as policy_registry
 from geo import AUTHORITIES, Network, load_network
 from migmodel.agents import Migrant
 from migmodel.paths import NO_ROUTE, Paths
-from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, pattern_code
+from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, NATIONALITY_PATTERN, pattern_code
 from migmodel.population import (
     DIED,
     EVADED,
@@ -96,7 +96,7 @@ class MigrationModel(mesa.Model):
         self.day = 0
         self._setup_network()
         self._setup_origins()
-        self.pop = Population()
+        self.pop = Population(self._expected_agents())
         self.paths = Paths()
         self.counts = np.zeros((self.total_days, len(FLOW_PATTERNS), len(MEASURES)))
         self.encounters = np.zeros((self.total_days, len(NATIONALITIES), self.n_nodes))
@@ -171,6 +171,16 @@ class MigrationModel(mesa.Model):
         }
         self.transit_reattempt_share = per_pattern["transit_reattempt_share"]
         self.reattempt_delay = per_pattern["reattempt_delay_days"].astype(int)
+
+    def _expected_agents(self) -> int:
+        """Agents the scenario's departures will create, with a margin: the initial capacity."""
+        s = self.scenario
+        parties_per_year = sum(
+            s["departures"][n] * s["push"][n] / s["party_size"][NATIONALITY_PATTERN[n]]
+            for n in NATIONALITIES
+        )
+        per_day = parties_per_year / 365.25 / s.people_per_agent
+        return int(1.1 * per_day * self.total_days) + 1024
 
     # ------------------------------------------------------------------ levers
     def neutral_levers(self) -> Levers:
@@ -369,7 +379,8 @@ class MigrationModel(mesa.Model):
         mexican = pattern == FLOW_PATTERNS.index("mexican")
         place = np.where(mexican, self.src[back_edge], pop.origin[back])
         pop.node[back], pop.edge[back] = place, -1
-        pop.path[back] = self.paths.extend(pop.path[back], place)
+        # The route records the last attempt: those who try again start a new one there.
+        pop.path[back] = self.paths.extend(np.where(retry, NO_ROUTE, pop.path[back]), place)
         stays = mexican & retry  # waits at the border to try again: still in transit
         self._in_transit -= np.bincount(
             pattern[~stays], weights=pop.people[back[~stays]], minlength=len(FLOW_PATTERNS)

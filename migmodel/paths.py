@@ -2,8 +2,10 @@
 
 A route id is a rolling hash of the places visited: ``id(route + place) = id(route) · P +
 place + 1`` in 64-bit arithmetic (wrapping), so extending the routes of a whole batch of
-agents is two vectorised operations. Each new (route, place) step is also noted once, so any
-route can be spelled out again; the notes are de-duplicated as they accumulate.
+agents is two vectorised operations. Each new (route, place) step is also noted, so any
+route can be spelled out again. Most steps repeat one already noted (many migrants take the
+same roads), so a direct-mapped cache of recent ids filters them out before noting; the few
+notes left are de-duplicated whenever they have doubled.
 
 Two different routes share an id only if the hash collides: with a few million distinct
 routes and 64-bit ids that chance is below one in a million per run.
@@ -14,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 _P = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier (the 64-bit golden ratio)
-_COMPACT = 1 << 20  # de-duplicate the notes when this many have piled up
+_MIN_COMPACT = 1 << 20  # never de-duplicate fewer notes than this
+_CACHE_BITS = 21  # 2M recent ids (32 MB with their owners)
 
 NO_ROUTE = np.uint64(0)
 """The id of the empty route, before the first place."""
@@ -25,8 +28,11 @@ class Paths:
 
     def __init__(self) -> None:
         self._notes: list[np.ndarray] = []  # arrays of rows (route, parent route, node)
-        self._pending = 0
-        self._parent: dict[int, tuple[int, int]] | None = None
+        self._pending = 0  # rows noted since the last de-duplication
+        self._kept = 0  # distinct rows kept by it
+        self._sorted = True  # whether _notes is one array sorted by route id
+        self._recent = np.zeros(1 << _CACHE_BITS, dtype=np.uint64)  # ids certainly noted
+        self._owner = np.zeros(1 << _CACHE_BITS, dtype=np.int64)  # batch row that set the slot
 
     def extend(self, paths: np.ndarray, nodes: np.ndarray) -> np.ndarray:
         """Return the ids of ``paths`` each followed by the matching place in ``nodes``.
@@ -37,28 +43,55 @@ class Paths:
         """
         with np.errstate(over="ignore"):
             new = paths * _P + (nodes.astype(np.uint64) + np.uint64(1))
-        if new.size:
-            self._notes.append(np.stack([new, paths, nodes.astype(np.uint64)], axis=1))
-            self._pending += new.size
-            self._parent = None
-            if self._pending > _COMPACT:
+            slot = ((new * _P) >> np.uint64(64 - _CACHE_BITS)).astype(np.intp)
+        fresh = np.flatnonzero(self._recent[slot] != new)
+        if fresh.size:
+            # Note each fresh id once. When a batch holds an id several times, the last row
+            # to write its slot owns it and is the one noted; a row whose slot ends up holding
+            # another id (a collision in the cache) is noted as well.
+            where, ids = slot[fresh], new[fresh]
+            self._recent[where], self._owner[where] = ids, fresh
+            keep = fresh[(self._owner[where] == fresh) | (self._recent[where] != ids)]
+            new_ids = new[keep]
+            self._notes.append(np.stack([new_ids, paths[keep], nodes[keep].astype(np.uint64)], 1))
+            self._pending += new_ids.size
+            self._sorted = False
+            if self._pending > max(_MIN_COMPACT, self._kept):
                 self._compact()
         return new
 
     def _compact(self) -> None:
-        notes = np.concatenate(self._notes)
-        _, first = np.unique(notes[:, 0], return_index=True)
+        if self._sorted:
+            return
+        notes = np.concatenate(self._notes) if self._notes else np.zeros((0, 3), np.uint64)
+        _, first = np.unique(notes[:, 0], return_index=True)  # sorted by route id
         self._notes = [notes[first]]
-        self._pending = first.size
+        self._kept, self._pending, self._sorted = first.size, 0, True
+
+    def spell(self, paths: np.ndarray) -> np.ndarray:
+        """Return the node indices of each route in ``paths``, one row per route.
+
+        Rows are right-aligned: a route's last place is in the last column and shorter routes
+        are padded with -1 at the front.
+        """
+        self._compact()
+        table = self._notes[0] if self._notes else np.zeros((1, 3), np.uint64)
+        keys = table[:, 0]
+        current = np.array(paths, dtype=np.uint64)  # a copy: it is walked back
+        steps = []  # steps[k]: the k-th place from the end, for the routes at least k+1 long
+        active = np.flatnonzero(current != NO_ROUTE)
+        while active.size:
+            row = np.minimum(np.searchsorted(keys, current[active]), len(table) - 1)
+            step = np.full(current.size, -1, dtype=np.int64)
+            step[active] = table[row, 2]
+            steps.append(step)
+            current[active] = table[row, 1]
+            active = active[current[active] != NO_ROUTE]
+        if not steps:
+            return np.full((current.size, 0), -1, dtype=np.int64)
+        return np.stack(steps[::-1], axis=1)
 
     def nodes_of(self, path: int) -> list[int]:
         """Return the node indices of one route, first place first."""
-        if self._parent is None:
-            self._compact()
-            rows = self._notes[0].tolist() if self._notes else []
-            self._parent = {route: (parent, node) for route, parent, node in rows}
-        out = []
-        while path != NO_ROUTE:
-            path, node = self._parent[int(path)]
-            out.append(node)
-        return out[::-1]
+        row = self.spell(np.array([path], dtype=np.uint64))[0]
+        return row[row >= 0].tolist()

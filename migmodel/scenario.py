@@ -55,7 +55,12 @@ PARAMETERS: dict[str, Number | Table] = {
         integer=True,
     ),
     "people_per_agent": Number(
-        200, 1, 100_000, "people", "how many people one agent stands for (1 = full scale)"
+        200,
+        1,
+        100_000,
+        "people",
+        "how many people one agent stands for (1 = full scale)",
+        integer=True,
     ),
     "departures": Table(
         NATIONALITIES,

@@ -65,32 +65,46 @@ def collect(model: MigrationModel) -> Results:
 
 def _journeys(model: MigrationModel) -> pd.DataFrame:
     pop, ids = model.pop, model.network.nodes["id"].to_numpy()
+
+    def column(name: str) -> np.ndarray:  # a copy: the model may go on stepping
+        return pop.column(name).copy()
+
+    def categories(name: str, labels: object) -> pd.Categorical:
+        return pd.Categorical.from_codes(column(name), categories=labels)
+
+    end, depart = pop.column("end_day"), pop.column("depart_day")
+    used, codes = np.unique(pop.column("path"), return_inverse=True)
     status = pop.column("status")
-    end = pop.column("end_day")
-    path = pop.column("path")
-    used, codes = np.unique(path, return_inverse=True)
-    routes = [" > ".join(ids[model.paths.nodes_of(p)]) for p in used.tolist()]
-    outcome = np.where(FINAL[status], status, len(STATUSES))
+    outcome = np.where(FINAL[status], status, len(STATUSES)).astype(np.int8)
     return pd.DataFrame(
         {
-            "agent": np.arange(pop.n),
-            "origin": pd.Categorical.from_codes(pop.column("origin"), categories=ids),
-            "nationality": pd.Categorical.from_codes(
-                pop.column("nationality"), categories=NATIONALITIES
-            ),
-            "flow_pattern": pd.Categorical.from_codes(
-                pop.column("pattern"), categories=FLOW_PATTERNS
-            ),
-            "people": pop.column("people").astype(float),
-            "depart_date": pd.Timestamp(model.first_date)
-            + pd.to_timedelta(pop.column("depart_day"), unit="D"),
-            "days": np.where(end >= 0, end, model.day) - pop.column("depart_day"),
-            "attempts": pop.column("attempts"),
-            "us_encounters": pop.column("encounters"),
+            "agent": np.arange(pop.n, dtype=np.int32),
+            "origin": categories("origin", ids),
+            "nationality": categories("nationality", NATIONALITIES),
+            "flow_pattern": categories("pattern", FLOW_PATTERNS),
+            "people": pop.column("people").astype(np.int32),
+            "depart_date": pd.Timestamp(model.first_date) + pd.to_timedelta(depart, unit="D"),
+            "days": np.where(end >= 0, end, model.day).astype(np.int32) - depart,
+            "attempts": column("attempts"),
+            "us_encounters": column("encounters"),
             "outcome": pd.Categorical.from_codes(outcome, categories=[*STATUSES, "under_way"]),
-            "route": pd.Categorical.from_codes(codes.ravel(), categories=routes),
-        }
+            "route": pd.Categorical.from_codes(
+                codes.ravel().astype(np.int32),
+                categories=_route_names(model.paths.spell(used), ids),
+            ),
+        },
+        copy=False,  # every column is a fresh array: building the table need not copy them
     )
+
+
+def _route_names(steps: np.ndarray, ids: np.ndarray) -> list[str]:
+    """Spell routes given as right-aligned rows of node indices as "a > b > c" strings."""
+    names = ids.tolist()
+    first = steps.shape[1] - (steps >= 0).sum(axis=1)
+    return [
+        " > ".join([names[i] for i in row[k:]])
+        for row, k in zip(steps.tolist(), first.tolist(), strict=True)
+    ]
 
 
 def _encounters(model: MigrationModel, dates: pd.DatetimeIndex) -> pd.DataFrame:
