@@ -4,6 +4,8 @@ Examples::
 
     migmodel run baseline --seed 1 --out results/baseline-1
     migmodel validate my_scenario.toml
+    migmodel policies
+    migmodel compare baseline enforcement --seeds 10
     migmodel bench --agents 20000 --days 100 --json
 """
 
@@ -18,16 +20,19 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from geo import NetworkError, load_network
+from migmodel.compare import compare
 from migmodel.model import MigrationModel
 from migmodel.patterns import NATIONALITIES
 from migmodel.results import Results
 from migmodel.scenario import PARAMETERS, Scenario, ScenarioError, builtin_scenarios, load_scenario
 from migmodel.simulate import __version__, collect, run
+from policies import available
 
 _SUMMARY = (
     "departures",
@@ -75,9 +80,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", action="store_true", help="also write CSV files")
     p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
     p.add_argument("--days", type=_positive_int, help="override the scenario's length")
-    p.add_argument("--people-per-agent", type=float, help="override the scenario's scale")
+    p.add_argument("--people-per-agent", type=_positive_int, help="override the scenario's scale")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_run)
+
+    p = sub.add_parser("policies", help="list every policy with its parameters")
+    p.set_defaults(func=_policies)
+
+    p = sub.add_parser("compare", help="run two scenarios on the same seeds; show the difference")
+    p.add_argument("a", help=f"the reference scenario: {scenario_help}")
+    p.add_argument("b", help="the scenario compared with it (same forms)")
+    p.add_argument("--seeds", type=_positive_int, default=5, help="seeds 0..N-1 (default 5)")
+    p.add_argument("--days", type=_positive_int, help="override both scenarios' length")
+    p.add_argument("--people-per-agent", type=_positive_int, help="override both scales")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_compare)
 
     p = sub.add_parser("validate", help="check a scenario and its network without running")
     p.add_argument("scenario", help=scenario_help)
@@ -104,8 +121,8 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _load(args: argparse.Namespace) -> Scenario:
-    scenario = load_scenario(args.scenario)
+def _load(args: argparse.Namespace, name: str | None = None) -> Scenario:
+    scenario = load_scenario(name or args.scenario)
     changes = {}
     if getattr(args, "days", None):
         changes["days"] = args.days
@@ -169,6 +186,70 @@ def _summary(results: Results) -> Table:
         values = totals[col]
         table.add_row(col.replace("_", " "), *(f"{v:,.0f}" for v in values), f"{values.sum():,.0f}")
     return table
+
+
+def _policies(args: argparse.Namespace) -> int:
+    console = Console()
+    if not console.is_terminal:
+        console.width = 120
+    for name, cls in available().items():
+        table = Table(title=f"[bold]{name}[/]: {cls.summary()}", title_justify="left")
+        for column in ("parameter", "default", "range", "unit", "help"):
+            table.add_column(column, overflow="fold")
+        for key, number in cls.parameters.items():
+            table.add_row(
+                key,
+                f"{number.default:g}",
+                f"{number.low:g} – {number.high:g}",
+                number.unit,
+                number.help,
+            )
+        table.add_row("start, end", "", "dates", "", "when it is in force (default: always)")
+        table.add_row("ramp_days", "0", "≥ 0", "days", "days to reach full strength")
+        console.print(table)
+    return 0
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:g}"
+
+
+def _compare(args: argparse.Namespace) -> int:
+    a, b = _load(args, args.a), _load(args, args.b)
+    with Progress(
+        TextColumn(f"[bold]{a.name}[/] vs [bold]{b.name}[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("seeds"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        disable=args.quiet,
+    ) as bar:
+        task = bar.add_task("compare", total=args.seeds)
+        diff = compare(a, b, range(args.seeds), lambda done, _: bar.update(task, completed=done))
+    table = Table(
+        title=f"{b.name} − {a.name}, people over {a.days} days, seeds 0–{args.seeds - 1} "
+        "(mean and 95% interval of the paired differences)",
+        title_justify="left",
+    )
+    for column in ("outcome", a.name, b.name, "difference", "95% interval", "change"):
+        table.add_column(column, justify="left" if column == "outcome" else "right")
+    for outcome, row in diff.iterrows():
+        interval = "" if np.isnan(row["low"]) else f"{row['low']:,.0f} to {row['high']:,.0f}"
+        change = "" if np.isnan(row["relative"]) else f"{row['relative']:+.1%}"
+        table.add_row(
+            str(outcome).replace("_", " "),
+            f"{row['a']:,.0f}",
+            f"{row['b']:,.0f}",
+            f"{row['difference']:+,.0f}",
+            interval,
+            change,
+        )
+    console = Console()
+    if not console.is_terminal:
+        console.width = 120
+    console.print(table)
+    return 0
 
 
 def _validate(args: argparse.Namespace) -> int:

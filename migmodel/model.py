@@ -23,7 +23,6 @@ import itertools
 import mesa
 import numpy as np
 
-import policies as policy_registry
 from geo import AUTHORITIES, Network, load_network
 from migmodel.agents import Migrant
 from migmodel.paths import NO_ROUTE, Paths
@@ -40,7 +39,7 @@ from migmodel.population import (
 )
 from migmodel.routes import RouteTable
 from migmodel.scenario import Scenario
-from policies import Levers
+from policies.levers import Levers
 
 MEASURES: tuple[str, ...] = (
     "departures",
@@ -101,10 +100,15 @@ class MigrationModel(mesa.Model):
         self.counts = np.zeros((self.total_days, len(FLOW_PATTERNS), len(MEASURES)))
         self.encounters = np.zeros((self.total_days, len(NATIONALITIES), self.n_nodes))
         """US encounters in people by day, nationality and crossing node."""
+        self.flows = np.zeros((self.total_days, len(self.src)))
+        """People setting off along each edge, by day and edge."""
         self._in_transit = np.zeros(len(FLOW_PATTERNS))
         self._calendar: dict[int, list[np.ndarray]] = {}
         self._views: dict[int, Migrant] = {}
-        self.policies = [policy_registry.build(spec) for spec in scenario.policies]
+        from policies import build  # here, not at the top: the policies import migmodel
+
+        built = [build(spec) for spec in scenario.policies]
+        self.policies = sorted(built, key=lambda policy: policy.order)
         for policy in self.policies:
             policy.setup(self)
         self.levers = self.neutral_levers()
@@ -191,6 +195,7 @@ class MigrationModel(mesa.Model):
             cost=np.ones(m),
             travel_days=np.ones(m),
             hazard=np.ones(m),
+            interdiction=np.zeros(m),
             departures=np.ones(len(NATIONALITIES)),
             removal_share=np.array([s["removal_share"][p] for p in FLOW_PATTERNS]),
             border_reattempt_share=np.array(
@@ -213,7 +218,9 @@ class MigrationModel(mesa.Model):
         """Set the effective edge attributes from ``levers`` and rebuild route choice."""
         w = self.scenario["route_choice"]
         self.levers = levers
-        self.apprehension = np.clip(self.base_apprehension * levers.apprehension, 0.0, 1.0)
+        self.apprehension = np.clip(
+            self.base_apprehension * levers.apprehension + levers.interdiction, 0.0, 1.0
+        )
         self.cost = self.base_cost * levers.cost
         self.travel_days = np.maximum(1, np.rint(self.base_days * levers.travel_days)).astype(int)
         self.hazard = np.clip(self.base_hazard * levers.hazard, 0.0, 1.0)
@@ -414,8 +421,18 @@ class MigrationModel(mesa.Model):
         )
         pop.budget[ids] -= price
         self._count("smuggling_revenue_usd", ids, price * pop.people[ids])
+        self.flows[self.day] += np.bincount(edge, weights=pop.people[ids], minlength=len(self.src))
         pop.edge[ids], pop.status[ids] = edge, TRAVELLING
         self._schedule(ids, self.day + self.travel_days[edge])
+
+    def count_port_encounters(self, people: np.ndarray) -> None:
+        """Count people per nationality met at a port of entry today (e.g. with appointments).
+
+        CBP counts them as southwest-border encounters (DESIGN.md); they are also legal entries.
+        """
+        self.counts[self.day, :, _M["us_encounters"]] += np.bincount(
+            self.nat_pattern, weights=people, minlength=len(FLOW_PATTERNS)
+        )
 
     def _finish(self, ids: np.ndarray, status: int, leaves_transit: bool = True) -> None:
         """End the journeys of ``ids`` with a final status."""

@@ -3,7 +3,8 @@
 * ``daily``: one row per date × flow pattern, every observable of
   :data:`~migmodel.model.MEASURES` in people (``smuggling_revenue_usd`` in USD);
 * ``journeys``: one row per agent: origin, nationality, pattern, people, route, days, outcome;
-* ``encounters``: US border encounters by date, nationality and crossing (non-zero rows).
+* ``encounters``: US border encounters by date, nationality and crossing (non-zero rows);
+* ``edge_flows``: people setting off along each leg of the network over the run.
 
 ``monthly()`` and ``fiscal_years()`` aggregate ``daily``; the US fiscal year runs October to
 September and is named after the year it ends in (FY2022 = Oct 2021 – Sep 2022). Flows are
@@ -20,6 +21,9 @@ import pandas as pd
 
 from migmodel.scenario import Scenario, scenario_from_dict
 
+TABLES = ("daily", "journeys", "encounters", "edge_flows")
+"""The tables of a run, written as ``NAME.parquet``."""
+
 STOCKS = ("in_transit",)
 """Columns of ``daily`` that are stocks (levels), not flows."""
 
@@ -31,6 +35,7 @@ class Results:
     daily: pd.DataFrame
     journeys: pd.DataFrame
     encounters: pd.DataFrame
+    edge_flows: pd.DataFrame
     scenario: Scenario
     seed: int
     version: str
@@ -60,7 +65,7 @@ class Results:
         """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        for name in ("daily", "journeys", "encounters"):
+        for name in TABLES:
             table: pd.DataFrame = getattr(self, name)
             table.to_parquet(folder / f"{name}.parquet", index=False)
             if csv:
@@ -79,9 +84,7 @@ class Results:
         folder = Path(folder)
         meta = json.loads((folder / "run.json").read_text(encoding="utf-8"))
         return cls(
-            daily=pd.read_parquet(folder / "daily.parquet"),
-            journeys=pd.read_parquet(folder / "journeys.parquet"),
-            encounters=pd.read_parquet(folder / "encounters.parquet"),
+            **{name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES},
             scenario=scenario_from_dict(meta["scenario"]),
             seed=meta["seed"],
             version=meta["migmodel_version"],

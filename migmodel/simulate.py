@@ -57,6 +57,7 @@ def collect(model: MigrationModel) -> Results:
         daily=daily,
         journeys=_journeys(model),
         encounters=_encounters(model, dates),
+        edge_flows=_edge_flows(model),
         scenario=model.scenario,
         seed=model.seed,
         version=__version__,
@@ -119,3 +120,9 @@ def _encounters(model: MigrationModel, dates: pd.DatetimeIndex) -> pd.DataFrame:
             "us_encounters": model.encounters[model.spinup + day, nat, node],
         }
     )
+
+
+def _edge_flows(model: MigrationModel) -> pd.DataFrame:
+    edges = model.network.edges
+    table = edges[["source", "target", "mode", "authority"]].reset_index(drop=True)
+    return table.assign(people=model.flows[model.spinup : model.day].sum(axis=0))

@@ -20,46 +20,15 @@ under the entry-point group ``migmodel.policies``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from migmodel.schema import Number
+from policies.levers import Levers
 
 if TYPE_CHECKING:
     from migmodel.model import MigrationModel
-
-
-@dataclass
-class Levers:
-    """What policies can change on a given day; the model starts each day from neutral values.
-
-    Attributes:
-        apprehension: per edge, multiplier of the apprehension chance.
-        cost: per edge, multiplier of the cost in USD.
-        travel_days: per edge, multiplier of the travel time.
-        hazard: per edge, multiplier of the death chance.
-        departures: per nationality, multiplier of would-be departures.
-        removal_share: per flow pattern, share of US encounters removed or expelled.
-        border_reattempt_share: per flow pattern, share of removed people who try again.
-    """
-
-    apprehension: np.ndarray
-    cost: np.ndarray
-    travel_days: np.ndarray
-    hazard: np.ndarray
-    departures: np.ndarray
-    removal_share: np.ndarray
-    border_reattempt_share: np.ndarray
-
-    def copy(self) -> Levers:
-        """Return an independent copy."""
-        return Levers(**{k: v.copy() for k, v in self.__dict__.items()})
-
-    def equals(self, other: Levers) -> bool:
-        """Return whether every lever has the same values as in ``other``."""
-        return all(np.array_equal(v, other.__dict__[k]) for k, v in self.__dict__.items())
 
 
 class Policy:
@@ -72,6 +41,8 @@ class Policy:
 
     name: ClassVar[str] = ""
     parameters: ClassVar[dict[str, Number]] = {}
+    order: ClassVar[int] = 0
+    """Policies apply in scenario order within the same ``order``, lower ``order`` first."""
 
     def __init__(
         self,
