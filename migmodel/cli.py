@@ -26,7 +26,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from geo import NetworkError, load_network
-from migmodel.compare import compare
+from migmodel.compare import MAIN_MEASURES, compare
 from migmodel.model import MigrationModel
 from migmodel.patterns import NATIONALITIES
 from migmodel.results import Results
@@ -34,15 +34,7 @@ from migmodel.scenario import PARAMETERS, Scenario, ScenarioError, builtin_scena
 from migmodel.simulate import __version__, collect, run
 from policies import available
 
-_SUMMARY = (
-    "departures",
-    "us_encounters",
-    "mexico_apprehensions",
-    "darien_crossings",
-    "deaths",
-    "legal_entries",
-    "returns",
-)
+_SUMMARY = MAIN_MEASURES
 
 
 class UserError(Exception):

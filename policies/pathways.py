@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from migmodel.patterns import NATIONALITIES
+from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES
 from migmodel.schema import Number
 from policies.base import Levers, Policy
 from policies.registry import register
@@ -155,7 +155,7 @@ class Parole(Policy):
         return paroled + booked
 
     def apply(self, levers: Levers, strength: float, model: MigrationModel) -> None:  # noqa: D102
-        crisis = model.nat_pattern[NATIONALITIES.index("VEN")]
+        crisis = FLOW_PATTERNS.index("crisis_states")
         removal = levers.removal_share[crisis]
         target = max(removal, self.irregular_removal_share)
         levers.removal_share[crisis] = removal + (target - removal) * strength
