@@ -113,7 +113,9 @@ class Network:
         """
         import geopandas as gpd
 
+        return gpd.read_file(self.countries_path()).set_crs("EPSG:4326", allow_override=True)
+
+    def countries_path(self) -> Path:
+        """Return the ``countries.geojson`` maps draw: the network's own, else the default."""
         path = self.source / COUNTRIES_FILE
-        if not path.is_file():
-            path = DATA_DIR / COUNTRIES_FILE
-        return gpd.read_file(path).set_crs("EPSG:4326", allow_override=True)
+        return path if path.is_file() else DATA_DIR / COUNTRIES_FILE

@@ -16,6 +16,7 @@ from scipy import stats
 
 from migmodel.patterns import FLOW_PATTERNS
 from migmodel.results import Results
+from migmodel.results import totals as daily_totals
 from migmodel.scenario import Scenario
 from migmodel.simulate import run
 
@@ -32,9 +33,14 @@ MAIN_MEASURES = (
 """The measures :func:`outcomes` reports, in total and for US encounters by pattern."""
 
 
-def outcomes(results: Results) -> pd.Series:
-    """Return a run's main outcomes, summed over the run (people)."""
-    totals = results.totals()
+def outcomes(results: Results | pd.DataFrame) -> pd.Series:
+    """Return a run's main outcomes, summed over the run (people).
+
+    Args:
+        results: the run's :class:`Results`, or just its ``daily`` table (e.g. of a run
+            still under way, from :func:`~migmodel.simulate.daily_table`).
+    """
+    totals = daily_totals(results.daily if isinstance(results, Results) else results)
     out = {measure: totals[measure].sum() for measure in MAIN_MEASURES}
     for pattern in FLOW_PATTERNS:
         out[f"us_encounters.{pattern}"] = totals["us_encounters"].get(pattern, 0.0)

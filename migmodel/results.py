@@ -50,8 +50,7 @@ class Results:
 
     def totals(self) -> pd.DataFrame:
         """Return each flow summed over the whole run, by flow pattern."""
-        flows = [c for c in self.daily.columns if c not in ("date", "flow_pattern", *STOCKS)]
-        return self.daily.groupby("flow_pattern", observed=True)[flows].sum()
+        return totals(self.daily)
 
     def to_parquet(self, folder: str | Path, csv: bool = False) -> Path:
         """Write the tables and a ``run.json`` (scenario, seed, version) into ``folder``.
@@ -89,6 +88,12 @@ class Results:
             seed=meta["seed"],
             version=meta["migmodel_version"],
         )
+
+
+def totals(daily: pd.DataFrame) -> pd.DataFrame:
+    """Return each flow of a ``daily`` table summed over its dates, by flow pattern."""
+    flows = [c for c in daily.columns if c not in ("date", "flow_pattern", *STOCKS)]
+    return daily.groupby("flow_pattern", observed=True)[flows].sum()
 
 
 def fiscal_year(dates: pd.Series) -> pd.Series:

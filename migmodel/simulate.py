@@ -43,9 +43,22 @@ def run(
 
 def collect(model: MigrationModel) -> Results:
     """Turn a model's state and counters into :class:`~migmodel.results.Results`."""
-    first, days = model.spinup, max(0, model.day - model.spinup)  # report from the start date
-    dates = pd.date_range(model.scenario.start, periods=days, freq="D").as_unit("ns")
-    counts = model.counts[first : first + days]
+    return Results(
+        daily=daily_table(model),
+        journeys=_journeys(model),
+        encounters=_encounters(model, _dates(model)),
+        edge_flows=_edge_flows(model),
+        scenario=model.scenario,
+        seed=model.seed,
+        version=__version__,
+    )
+
+
+def daily_table(model: MigrationModel) -> pd.DataFrame:
+    """Return the ``daily`` table of the days simulated so far from the start date."""
+    dates = _dates(model)
+    days = len(dates)
+    counts = model.counts[model.spinup : model.spinup + days]
     daily = pd.DataFrame(
         counts.reshape(days * len(FLOW_PATTERNS), len(MEASURES)), columns=list(MEASURES)
     )
@@ -53,15 +66,13 @@ def collect(model: MigrationModel) -> Results:
         0, "flow_pattern", pd.Categorical(np.tile(FLOW_PATTERNS, days), categories=FLOW_PATTERNS)
     )
     daily.insert(0, "date", np.repeat(dates.to_numpy(), len(FLOW_PATTERNS)))
-    return Results(
-        daily=daily,
-        journeys=_journeys(model),
-        encounters=_encounters(model, dates),
-        edge_flows=_edge_flows(model),
-        scenario=model.scenario,
-        seed=model.seed,
-        version=__version__,
-    )
+    return daily
+
+
+def _dates(model: MigrationModel) -> pd.DatetimeIndex:
+    """Dates reported so far: from the start date (spin-up days are not reported)."""
+    days = max(0, model.day - model.spinup)
+    return pd.date_range(model.scenario.start, periods=days, freq="D").as_unit("ns")
 
 
 def _journeys(model: MigrationModel) -> pd.DataFrame:
