@@ -27,7 +27,7 @@ from migmodel.compare import outcomes, paired_difference
 from migmodel.diary import Entry
 from migmodel.model import MEASURES, MigrationModel
 from migmodel.population import FINAL
-from migmodel.scenario import Scenario, ScenarioError, builtin_scenarios, load_scenario
+from migmodel.scenario import Scenario, ScenarioError, load_scenario
 from migmodel.simulate import collect, daily_table
 from policies import available
 
@@ -138,23 +138,19 @@ class Session:
         Raises:
             ScenarioError: a value is not allowed; the settings and runs stay as they were.
         """
-        if "scenario" in changes and changes["scenario"] != self.settings.scenario:
-            if changes["scenario"] not in builtin_scenarios():
-                raise ScenarioError(
-                    f"unknown scenario {changes['scenario']!r}; "
-                    f"allowed: {', '.join(builtin_scenarios())}"
-                )
+        if changes.get("scenario", self.settings.scenario) != self.settings.scenario:
             changes.setdefault("policies", None)  # a new scenario brings its own policies
         if "policies" in changes and changes["policies"] is not None:
             changes["policies"] = tuple(dict(p) for p in changes["policies"])
         old = self.settings
         self.settings = replace(old, **changes)
-        try:
-            self.reset()
+        try:  # check the new settings before dropping the runs under way
+            self.current_scenario()
+            self.reference_scenario()
         except ScenarioError:
             self.settings = old
-            self.reset()
             raise
+        self.reset()
         return f"Settings changed: fresh runs started from {self.start:%d %b %Y}."
 
     def set_parameter(self, index: int, key: str, value: float) -> str:

@@ -1,0 +1,276 @@
+"""The app's views without a browser: the session, the map and charts, and the Solara page."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+import zipfile
+
+import ipyvuetify as v
+import numpy as np
+import pandas as pd
+import pytest
+import solara
+from solara.components.echarts import EchartsWidget
+
+from migmodel.model import MEASURES
+from migmodel.schema import ScenarioError
+from migmodel.views.figures import WINDOW, charts_option, map_option, rolling, sample_days
+from migmodel.views.page import Explorer, Levers, Page
+from migmodel.views.session import Session, Settings
+from policies import available
+
+
+@pytest.fixture(scope="module")
+def stepped() -> Session:
+    session = Session()
+    for _ in range(8):
+        session.step(7)
+    return session
+
+
+# ---------------------------------------------------------------------- session
+def test_a_session_starts_at_the_scenario_start_with_people_on_the_way():
+    session = Session()
+    assert session.date == dt.date(2021, 10, 1) == session.start
+    assert session.days_done == 0
+    assert session.model.stock_by_node().sum() > 0  # the spin-up put people on the route
+    assert [r.side for r in session.runs] == ["current", "reference"]
+
+
+def test_step_advances_every_run_by_the_step(stepped):
+    assert stepped.date == dt.date(2021, 10, 1) + dt.timedelta(days=56)
+    assert {r.model.date for r in stepped.runs} == {stepped.date}
+    assert stepped.last_step_seconds > 0
+
+
+def test_the_run_stops_at_the_end_of_the_scenario():
+    session = Session(Settings(mode="single"))
+    session.step(10_000)
+    assert session.finished
+    assert session.days_done == session.model.scenario.days
+    session.step(7)
+    assert session.days_done == session.model.scenario.days
+
+
+def test_a_lever_change_starts_fresh_runs_and_changes_the_outcome():
+    session = Session()
+    session.step(120)
+    before = session.outcomes()
+    assert before.loc["us_encounters", "difference"] == 0  # baseline has no policies
+
+    notice = session.add_policy("mexico_southern_border")
+    assert "fresh runs" in notice
+    assert session.days_done == 0
+    notice = session.set_parameter(0, "intensity", 1.0)
+    assert session.policies() == [{"name": "mexico_southern_border", "intensity": 1.0}]
+    session.step(120)
+    after = session.outcomes()
+    assert after.loc["mexico_apprehensions", "difference"] > 0
+    assert after.loc["us_encounters.northern_triangle", "difference"] < 0
+    # the reference is the same scenario without policies: it did not change
+    assert after.loc["us_encounters", "reference"] == before.loc["us_encounters", "reference"]
+
+
+def test_a_bad_lever_value_is_refused_and_the_runs_are_kept():
+    session = Session()
+    session.add_policy("darien")
+    session.step(14)
+    with pytest.raises(ScenarioError, match=r"intensity = 3.0 is out of range: allowed 0 ≤"):
+        session.set_parameter(0, "intensity", 3.0)
+    assert session.days_done == 14
+    assert session.policies() == [{"name": "darien"}]
+    with pytest.raises(ScenarioError, match=r"unknown policy 'walls'; allowed: .*darien"):
+        session.add_policy("walls")
+    with pytest.raises(ScenarioError, match=r"no built-in scenario 'nowhere'; built-in: .*base"):
+        session.change(scenario="nowhere")
+    with pytest.raises(ScenarioError, match="people_per_agent = 0 is out of range"):
+        session.change(people_per_agent=0)
+    assert session.settings.people_per_agent is None
+
+
+def test_a_scenario_brings_its_own_policies_and_the_reference_can_be_as_written():
+    session = Session(Settings(scenario="enforcement"))
+    names = [p["name"] for p in session.policies()]
+    assert "mexico_southern_border" in names
+    assert session.reference_scenario().policies == ()
+    session.change(reference="as_written")
+    assert session.reference_scenario().policies == session.current_scenario().policies
+    session.change(scenario="baseline")
+    assert session.policies() == []
+
+
+def test_the_same_settings_give_the_same_run_in_any_session():
+    a, b = Session(), Session()
+    a.step(30)
+    b.step(30)
+    np.testing.assert_array_equal(a.model.counts, b.model.counts)
+    assert a.model is not b.model
+
+
+def test_an_ensemble_runs_several_seeds_and_gives_intervals():
+    session = Session(Settings(mode="ensemble", ensemble_size=3))
+    assert sorted((r.side, r.seed) for r in session.runs) == [
+        ("current", 1), ("current", 2), ("current", 3),
+        ("reference", 1), ("reference", 2), ("reference", 3),
+    ]  # fmt: skip
+    session.step(30)
+    series = session.series("us_encounters")
+    assert series["current"].shape == (3, 30)
+    assert not np.array_equal(series["current"][0], series["current"][1])  # seeds differ
+    table = session.outcomes()
+    assert {"low", "high"} <= set(table.columns)
+    assert (table["low"] <= table["difference"]).all()
+
+
+def test_follow_a_migrant_replays_its_whole_journey(stepped):
+    session = Session()
+    session.step(40)
+    counts = session.model.counts.copy()
+    following = session.follow()
+    assert following.entries[0].event == "leaves"
+    assert following.entries[-1].day < session.model.day
+    np.testing.assert_array_equal(session.model.counts, counts)  # the same run, replayed
+    seen = len(following.entries)
+    session.step(60)
+    assert len(session.following.entries) >= seen
+    with pytest.raises(ScenarioError, match="no migrant 99999999: this run has migrants 0 to"):
+        session.follow(99_999_999)
+    session.stop_following()
+    assert session.following is None
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_export_holds_every_run_so_far(stepped, kind):
+    archive = zipfile.ZipFile(io.BytesIO(stepped.export(kind)))
+    names = archive.namelist()
+    for side in ("current", "reference"):
+        for table in ("daily", "journeys", "encounters", "edge_flows"):
+            assert f"{side}_seed1/{table}.{kind}" in names
+        assert f"{side}_seed1/run.json" in names
+    with archive.open(f"current_seed1/daily.{kind}") as f:
+        daily = pd.read_csv(f) if kind == "csv" else pd.read_parquet(io.BytesIO(f.read()))
+    assert len(daily) == stepped.days_done * 4
+    expected = stepped.model.counts[stepped.model.spinup :, :, MEASURES.index("us_encounters")]
+    assert daily["us_encounters"].sum() == pytest.approx(expected.sum())
+
+
+# ---------------------------------------------------------------------- figures
+def test_the_map_shows_the_current_run(stepped):
+    option = map_option(stepped)
+    model = stepped.model
+    legs, places, crossings = option["series"][:3]
+    assert len(legs["data"]) == len(model.network.edges)
+    stock = sum(p["value"][2] for p in places["data"])
+    assert stock == pytest.approx(model.stock_by_node().sum(), rel=1e-3)
+    met = model.encounters[model.day - WINDOW : model.day].sum()
+    assert sum(c["value"][2] for c in crossings["data"]) == pytest.approx(met, rel=1e-3)
+    busiest = max(legs["data"], key=lambda d: d["value"])
+    assert busiest["value"] > 1  # more than 10 people a day on the busiest leg
+    assert option["title"]["text"] == f"{stepped.date:%d %B %Y}"
+
+
+def test_the_map_draws_the_followed_migrant():
+    session = Session()
+    session.step(30)
+    session.follow()
+    names = [s["name"] for s in map_option(session)["series"]]
+    assert names.count(f"migrant {session.following.row}") == 2
+
+
+def test_the_charts_plot_30_day_sums_of_both_runs(stepped):
+    option = charts_option(stepped)
+    by_name = {s["name"]: s for s in option["series"] if s["xAxisIndex"] == 2}
+    assert set(by_name) == {"All patterns", "All patterns (reference)"}
+    points = by_name["All patterns"]["data"]
+    days = sample_days(stepped.days_done, stepped.model.scenario.days)
+    expected = rolling(stepped.series("mexico_apprehensions")["current"])[0, days]
+    assert [y for _, y in points] == pytest.approx(expected.round())
+    assert points[-1][0] == (stepped.date - dt.timedelta(days=1)).isoformat()
+
+
+def test_ensemble_charts_have_bands():
+    session = Session(Settings(mode="ensemble", ensemble_size=2))
+    session.step(20)
+    stacked = [s for s in charts_option(session)["series"] if "stack" in s]
+    assert stacked and all("areaStyle" in s for s in stacked[1::2])
+
+
+def test_rolling_sums_the_last_days():
+    values = np.arange(1, 41, dtype=float)[None, :]
+    out = rolling(values, window=30)
+    assert out[0, 0] == 1
+    assert out[0, 29] == sum(range(1, 31))
+    assert out[0, 39] == sum(range(11, 41))
+
+
+# ---------------------------------------------------------------------- the page
+def _buttons(rc, label: str) -> list:
+    return [b for b in rc.find(v.Btn).widgets if label in b.children]
+
+
+def _map(rc) -> EchartsWidget:
+    return next(w for w in rc.find(EchartsWidget).widgets if "geo" in w.option)
+
+
+def test_the_page_renders_and_steps_without_a_browser():
+    async def main() -> None:
+        _, rc = solara.render(Page(), handle_error=False)
+        assert _map(rc).option["title"]["text"] == "01 October 2021"
+        assert _map(rc).maps  # the outlines are sent once, with the widget
+        _buttons(rc, "Step")[0].click()
+        assert _map(rc).option["title"]["text"] == "08 October 2021"
+        _buttons(rc, "Play")[0].click()
+        await asyncio.sleep(1.0)
+        _buttons(rc, "Pause")[0].click()
+        shown = dt.datetime.strptime(_map(rc).option["title"]["text"], "%d %B %Y").date()
+        assert shown > dt.date(2021, 10, 15)
+        _buttons(rc, "Reset")[0].click()
+        assert _map(rc).option["title"]["text"] == "01 October 2021"
+        rc.close()
+
+    asyncio.run(main())
+
+
+def test_policy_controls_come_from_declared_parameters():
+    session = Session()
+    notices: list[str] = []
+    _, rc = solara.render(Levers(session, lambda action: notices.append(action())))
+
+    def controls() -> dict[str, object]:
+        found = rc.find(v.Slider).widgets + rc.find(v.TextField).widgets
+        return {w.label: w for w in found}
+
+    select = next(w for w in rc.find(v.Select).widgets if w.label == "Switch on a policy")
+    select.v_model = "temporary_worker_visas"
+    rc.render(Levers(session, lambda action: notices.append(action())))
+    assert notices == ["Settings changed: fresh runs started from 01 Oct 2021."]
+    cls = available()["temporary_worker_visas"]
+    for key, parameter in cls.parameters.items():
+        assert f"{key.replace('_', ' ')} ({parameter.unit})" in controls()
+    controls()["apply share (share)"].v_model = 0.9
+    assert session.policies() == [{"name": "temporary_worker_visas", "apply_share": 0.9}]
+    rc.close()
+
+
+def test_two_pages_have_their_own_models():
+    async def main() -> None:
+        _, one = solara.render(Page(), handle_error=False)
+        _, two = solara.render(Page(), handle_error=False)
+        _buttons(one, "Step")[0].click()
+        assert _map(one).option["title"]["text"] == "08 October 2021"
+        assert _map(two).option["title"]["text"] == "01 October 2021"
+        one.close()
+        two.close()
+
+    asyncio.run(main())
+
+
+def test_the_explorer_wraps_the_page_for_notebooks():
+    async def main() -> None:
+        _, rc = solara.render(Explorer(), handle_error=False)
+        assert _map(rc).option["title"]["text"] == "01 October 2021"
+        rc.close()
+
+    asyncio.run(main())
