@@ -1,13 +1,21 @@
 # The two commands of the README. Each sets up what it needs first (scripts/setup.sh).
-.PHONY: run test lint bench
+.PHONY: run test baseline lint bench bench-app
 
-run:  ## run the built-in default scenario and write its results to results/baseline
+HOST ?= 127.0.0.1
+PORT ?= 8765
+
+run:  ## the app on the default scenario; open the address it prints (works with no internet)
+	@bash scripts/setup.sh
+	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False .venv/bin/solara run app.py --production \
+		--host $(HOST) --port $(PORT)
+
+test:  ## the whole test suite, browser tests included (needs Chromium: scripts/setup.sh --browser)
+	@bash scripts/setup.sh --browser
+	.venv/bin/python -m pytest
+
+baseline:  ## run the default scenario headless and write its results to results/baseline
 	@bash scripts/setup.sh
 	.venv/bin/migmodel run baseline --seed 1 --out results/baseline --overwrite
-
-test:  ## the whole test suite
-	@bash scripts/setup.sh
-	.venv/bin/python -m pytest
 
 lint:
 	@bash scripts/setup.sh
@@ -16,3 +24,7 @@ lint:
 bench:  ## speed beside Flee 3.1 and a NumPy kernel (needs ../shared/bench)
 	@bash scripts/setup.sh
 	bash ../shared/bench/compare.sh 20000 100
+
+bench-app:  ## the app's step times: compute on the server, and until the browser shows it
+	@bash scripts/setup.sh --browser
+	.venv/bin/python scripts/bench_app.py

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Create .venv with Python >= 3.12 and install migmodel with its test tools (idempotent).
+# Create .venv with Python >= 3.12 and install migmodel with its test tools (idempotent);
+# with --browser, also make sure Chromium is there for the browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 find_python() {
@@ -22,4 +23,14 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e ".[dev]"
   touch "$stamp"
+fi
+# --browser: the browser tests drive Debian's Chromium (Playwright cannot download browsers here)
+if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Chromium for the browser tests (apt-get install chromium)" >&2
+    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null
+  else
+    echo "the browser tests need Chromium: install it (Debian: sudo apt-get install chromium)" >&2
+    exit 1
+  fi
 fi

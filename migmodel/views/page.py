@@ -2,6 +2,9 @@
 
 ``Page`` is what ``app.py`` serves; ``Explorer`` is the same page for a notebook. Each page
 (one per browser tab or notebook cell) creates its own :class:`Session`: no model is shared.
+
+Components that show the session also take ``version``, a counter the page bumps after every
+change: the session stays the same object, so without it Solara would see nothing new.
 """
 
 from __future__ import annotations
@@ -70,7 +73,7 @@ def Page() -> None:
     solara.Title("migmodel: irregular migration to the US southwest border")
     with solara.Column(style={"padding": "0"}):  # one root: Solara's app layout wraps it
         with solara.Sidebar():
-            Levers(session, act)
+            Levers(session, act, version)
         with solara.Column(style={"padding": "8px"}):
             with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
                 solara.Text(
@@ -114,14 +117,13 @@ def Page() -> None:
             Chart(lambda: charts_option(session), version, "migmodel-charts", 520)
             with solara.lab.Tabs():
                 with solara.lab.Tab("Comparison"):
-                    Comparison(session)
+                    Comparison(session, version)
                 with solara.lab.Tab("Follow a migrant"):
-                    FollowMigrant(session, act)
+                    FollowMigrant(session, act, version)
                 with solara.lab.Tab("Export"):
-                    Export(session)
+                    Export(session, version)
                 with solara.lab.Tab("About the model"):
                     solara.Markdown(ABOUT)
-    _ = version  # the page re-renders whenever the session changes
 
 
 Explorer = Page
@@ -161,7 +163,9 @@ def Chart(
 
 
 @solara.component
-def Levers(session: Session, act: Callable[[Callable[[], str | None]], None]) -> None:
+def Levers(
+    session: Session, act: Callable[[Callable[[], str | None]], None], version: int = 0
+) -> None:
     """The settings: scenario, mode, seed, scale and the policies, built from their parameters.
 
     Every change starts fresh runs (a lever does not change a run half-way) and says so.
@@ -282,7 +286,7 @@ def ParameterControl(
 
 
 @solara.component
-def Comparison(session: Session) -> None:
+def Comparison(session: Session, version: int = 0) -> None:
     """The main outcomes so far: reference, current levers and the difference."""
     table = session.outcomes()
     if "reference" not in table:
@@ -291,12 +295,9 @@ def Comparison(session: Session) -> None:
         )
         return
     seeds = len(session.seeds)
-    header = "| outcome (people so far) | reference | current levers | difference | % |"
-    rule = "|---|---:|---:|---:|---:|"
-    if seeds > 1:
-        header = header[:-5] + " 95% interval | % |"
-        rule += "---:|"
-    lines = [header, rule]
+    columns = ["outcome (people so far)", "reference", "current levers", "difference"]
+    columns += ["95% interval", "%"] if seeds > 1 else ["%"]
+    lines = ["| " + " | ".join(columns) + " |", "|---" + "|---:" * (len(columns) - 1) + "|"]
     for name, row in table.iterrows():
         cells = [str(name).replace("us_encounters.", "US encounters: ").replace("_", " ")]
         cells += [f"{row['reference']:,.0f}", f"{row['current']:,.0f}"]
@@ -320,7 +321,9 @@ def Comparison(session: Session) -> None:
 
 
 @solara.component
-def FollowMigrant(session: Session, act: Callable[[Callable[[], str | None]], None]) -> None:
+def FollowMigrant(
+    session: Session, act: Callable[[Callable[[], str | None]], None], version: int = 0
+) -> None:
     """Pick a migrant (or a random one) and see its journey on the map and as a timeline."""
     row, set_row = solara.use_state(0)
 
@@ -365,7 +368,7 @@ def FollowMigrant(session: Session, act: Callable[[Callable[[], str | None]], No
 
 
 @solara.component
-def Export(session: Session) -> None:
+def Export(session: Session, version: int = 0) -> None:
     """Download the runs' data as CSV or Parquet; the map and charts have their own PNG icon."""
     stem = f"migmodel-{session.model.scenario.name}-{session.date:%Y%m%d}"
     solara.Markdown(

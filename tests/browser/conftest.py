@@ -1,0 +1,137 @@
+"""The app served by ``solara run`` as the README's main command does, and Debian's Chromium.
+
+The server's CDN address points nowhere, and the browser refuses every request that does not
+go to the server: a page that needs the internet for anything fails these tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve ``app.py`` on a free local port for the whole test session."""
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("app") / "solara.log").open("w")
+    env = {
+        **os.environ,
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/",  # nothing there: assets must be bundled
+    }
+    solara = Path(sys.executable).with_name("solara")
+    server = subprocess.Popen(
+        [str(solara), "run", "app.py", "--production", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"the app did not start; see {log.name}")
+            time.sleep(0.5)
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless (``make test`` installs it)."""
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail("the browser tests need Chromium: run `bash scripts/setup.sh --browser`")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class OfflinePage:
+    """A browser tab on the app that may not reach anything but the app's server."""
+
+    def __init__(self, browser: Browser, url: str) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.page: Page = self.context.new_page()
+        self.outside: list[str] = []
+        self.failed: list[str] = []
+        self.page.route("**/*", self._route)
+        self.page.on(
+            "response", lambda r: r.status >= 400 and self.failed.append(f"{r.status} {r.url}")
+        )
+        self.page.goto(url)
+        self.page.wait_for_selector(".migmodel-map canvas", timeout=60_000)
+        self.page.wait_for_selector(".migmodel-charts canvas", timeout=60_000)
+
+    def _route(self, route) -> None:
+        if route.request.url.startswith(LOCAL):
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+    def date(self) -> str:
+        """The date the page shows."""
+        return self.page.locator(".migmodel-date").inner_text()
+
+    def close(self) -> None:
+        """Close the tab."""
+        self.context.close()
+
+
+@pytest.fixture
+def new_tab(browser: Browser, app_url: str) -> Iterator[Callable[[], OfflinePage]]:
+    """Open fresh browser sessions on the app (each its own browser context)."""
+    tabs: list[OfflinePage] = []
+
+    def open_tab() -> OfflinePage:
+        tabs.append(OfflinePage(browser, app_url))
+        return tabs[-1]
+
+    yield open_tab
+    for tab in tabs:
+        tab.close()
+
+
+@pytest.fixture
+def app(new_tab: Callable[[], OfflinePage]) -> OfflinePage:
+    """A fresh browser session on the app."""
+    return new_tab()
