@@ -6,77 +6,29 @@ go to the server: a page that needs the internet for anything fails these tests.
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from migmodel.views.server import CHROMIUM, CHROMIUM_ARGS, serve
+
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve ``app.py`` on a free local port for the whole test session."""
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("app") / "solara.log").open("w")
-    env = {
-        **os.environ,
-        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
-        "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/",  # nothing there: assets must be bundled
-    }
-    solara = Path(sys.executable).with_name("solara")
-    server = subprocess.Popen(
-        [str(solara), "run", "app.py", "--production", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"the app did not start; see {log.name}")
-            time.sleep(0.5)
-    yield url
-    server.terminate()
-    server.wait(timeout=30)
-    log.close()
+    with serve(tmp_path_factory.mktemp("app") / "solara.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless (``make test`` installs it)."""
-    path = shutil.which("chromium") or "/usr/bin/chromium"
+    path = shutil.which("chromium") or CHROMIUM
     if not Path(path).exists():
         pytest.fail("the browser tests need Chromium: run `bash scripts/setup.sh --browser`")
     with sync_playwright() as p:
