@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import line_network, quiet_scenario, write_network
+from toy_networks import line_network, quiet_scenario, write_network
 
 import migmodel
 from migmodel import MigrationModel, collect, load_scenario, run

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 import pytest
-from conftest import line_network, quiet_scenario
+from toy_networks import line_network, quiet_scenario
 
 from geo import AUTHORITIES
 from migmodel import MigrationModel, collect

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
+import threading
 import zipfile
+from collections.abc import Callable, Coroutine
 
 import ipyvuetify as v
 import numpy as np
@@ -206,6 +208,26 @@ def test_rolling_sums_the_last_days():
 
 
 # ---------------------------------------------------------------------- the page
+def in_own_loop(main: Callable[[], Coroutine]) -> None:
+    """Run ``main()`` in a thread with its own event loop, as the server gives each page.
+
+    (Playwright's sync API keeps a loop running in this thread during the browser tests.)
+    """
+    failures: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(main())
+        except BaseException as failure:
+            failures.append(failure)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
+
+
 def _buttons(rc, label: str) -> list:
     return [b for b in rc.find(v.Btn).widgets if label in b.children]
 
@@ -230,7 +252,7 @@ def test_the_page_renders_and_steps_without_a_browser():
         assert _map(rc).option["title"]["text"] == "01 October 2021"
         rc.close()
 
-    asyncio.run(main())
+    in_own_loop(main)
 
 
 def test_policy_controls_come_from_declared_parameters():
@@ -264,7 +286,7 @@ def test_two_pages_have_their_own_models():
         one.close()
         two.close()
 
-    asyncio.run(main())
+    in_own_loop(main)
 
 
 def test_the_explorer_wraps_the_page_for_notebooks():
@@ -273,4 +295,4 @@ def test_the_explorer_wraps_the_page_for_notebooks():
         assert _map(rc).option["title"]["text"] == "01 October 2021"
         rc.close()
 
-    asyncio.run(main())
+    in_own_loop(main)
