@@ -223,7 +223,7 @@ def Levers(
         values=sorted(known),
         value=None,
         on_value=lambda v: v and act(lambda: session.add_policy(v)),
-    )
+    ).key(f"add-{version}")  # a new, empty field after each change
 
 
 @solara.component
