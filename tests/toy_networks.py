@@ -6,32 +6,9 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+from geo.schema import EDGE_COLUMNS, NODE_COLUMNS
 from migmodel.patterns import NATIONALITIES
 from migmodel.scenario import scenario_from_dict
-
-NODE_COLUMNS = [
-    "id",
-    "name",
-    "country",
-    "lat",
-    "lon",
-    "kind",
-    "nationality",
-    "population",
-    "wait_days",
-    "note",
-]
-EDGE_COLUMNS = [
-    "source",
-    "target",
-    "mode",
-    "distance_km",
-    "travel_days",
-    "cost_usd",
-    "hazard",
-    "authority",
-    "note",
-]
 
 
 def write_network(folder: Path, nodes: list[dict], edges: list[dict]) -> Path:

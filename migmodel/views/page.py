@@ -28,6 +28,8 @@ from policies import available
 ABOUT = (Path(__file__).with_name("about.md")).read_text(encoding="utf-8")
 SPEEDS = {"slow": 1.0, "medium": 0.3, "fast": 0.0}
 """Pause between steps while playing, in seconds."""
+HINT = {"color": "#555", "font-size": "0.9em"}
+"""The style of the explanations under controls."""
 
 
 @solara.component
@@ -178,22 +180,15 @@ def Levers(
         value=s.scenario,
         on_value=lambda v: act(lambda: session.change(scenario=v)),
     )
-    solara.Text(session.written().description, style={"color": "#555", "font-size": "0.9em"})
-    solara.Select(
-        "Runs",
-        values=list(MODES),
-        value=s.mode,
-        on_value=lambda v: act(lambda: session.change(mode=v)),
-    )
-    solara.Text(MODES[s.mode], style={"color": "#555", "font-size": "0.9em"})
+    solara.Text(session.written().description, style=HINT)
+    Choice("Runs", MODES, s.mode, lambda v: act(lambda: session.change(mode=v)))
     if s.mode != "single":
-        solara.Select(
+        Choice(
             "Compare against",
-            values=list(REFERENCES),
-            value=s.reference,
-            on_value=lambda v: act(lambda: session.change(reference=v)),
+            REFERENCES,
+            s.reference,
+            lambda v: act(lambda: session.change(reference=v)),
         )
-        solara.Text(REFERENCES[s.reference], style={"color": "#555", "font-size": "0.9em"})
     if s.mode == "ensemble":
         solara.SliderInt(
             "Seeds",
@@ -224,6 +219,15 @@ def Levers(
         value=None,
         on_value=lambda v: v and act(lambda: session.add_policy(v)),
     ).key(f"add-{version}")  # a new, empty field after each change
+
+
+@solara.component
+def Choice(
+    label: str, options: dict[str, str], value: str, on_value: Callable[[str], None]
+) -> None:
+    """A select among ``options`` (name → what it means), with the meaning of the choice."""
+    solara.Select(label, values=list(options), value=value, on_value=on_value)
+    solara.Text(options[value], style=HINT)
 
 
 @solara.component
@@ -281,7 +285,7 @@ def ParameterControl(
         )
     solara.Text(
         f"{parameter.help} (allowed {parameter.describe()})",
-        style={"color": "#666", "font-size": "0.8em"},
+        style=HINT,
     )
 
 
