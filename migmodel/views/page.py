@@ -128,7 +128,15 @@ def Page() -> None:
                     solara.Markdown(ABOUT)
 
 
-Explorer = Page
+@solara.component
+def Explorer() -> None:
+    """The app for a Jupyter notebook, where ``Explorer()`` in a cell shows it.
+
+    It wraps :func:`Page` in Solara's app layout, which ``solara run`` adds by itself: the
+    layout holds the side bar (in a notebook, behind the menu icon of its title bar).
+    """
+    with solara.AppLayout(title="migmodel"):
+        Page()
 
 
 @solara.component
@@ -159,9 +167,6 @@ def Chart(
 
     solara.use_effect(update, [version])
     solara.Column(children=[widget], style={"width": "100%"})
-
-
-"""The app in a Jupyter notebook: ``from migmodel.views.page import Explorer; Explorer()``."""
 
 
 @solara.component
