@@ -85,6 +85,8 @@ def test_a_bad_lever_value_is_refused_and_the_runs_are_kept():
     assert session.policies() == [{"name": "darien"}]
     with pytest.raises(ScenarioError, match=r"unknown policy 'walls'; allowed: .*darien"):
         session.add_policy("walls")
+    with pytest.raises(ScenarioError, match="seed = -1 must be a whole number from 0 to"):
+        session.change(seed=-1)
     with pytest.raises(ScenarioError, match=r"no built-in scenario 'nowhere'; built-in: .*base"):
         session.change(scenario="nowhere")
     with pytest.raises(ScenarioError, match="people_per_agent = 0 is out of range"):
