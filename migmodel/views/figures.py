@@ -39,15 +39,17 @@ PATTERN_COLOURS = {
 """One colour per flow pattern everywhere in the app (ColorBrewer Dark2)."""
 TOTAL_COLOUR = "#2c3e50"
 
-PANELS: tuple[tuple[str, str, bool], ...] = (
-    ("us_encounters", "US border encounters by flow pattern", True),
-    ("us_encounters", "US border encounters, all patterns", False),
-    ("mexico_apprehensions", "Apprehensions in Mexico", False),
-    ("darien_crossings", "Darién crossings", False),
-    ("deaths", "Deaths and disappearances", False),
-    ("legal_entries", "Legal entries (visas, parole)", False),
-)
-"""The charts: (measure, title, split by flow pattern)."""
+PANELS: dict[str, tuple[str, str, bool]] = {
+    "us_encounters_by_pattern": ("us_encounters", "US border encounters by flow pattern", True),
+    "us_encounters": ("us_encounters", "US border encounters, all patterns", False),
+    "mexico_apprehensions": ("mexico_apprehensions", "Apprehensions in Mexico", False),
+    "darien_crossings": ("darien_crossings", "Darién crossings", False),
+    "deaths": ("deaths", "Deaths and disappearances", False),
+    "legal_entries": ("legal_entries", "Legal entries (visas, parole)", False),
+}
+"""The charts by name (``chart:NAME`` in a lesson): (measure, title, split by flow pattern)."""
+HIGHLIGHT = "#e67e22"
+"""The colour of what a lesson step points at."""
 
 FLOW_COLOURS = ["#fde725", "#fca636", "#e16462", "#b12a90", "#6a00a8", "#0d0887"]
 """Legs coloured by people a day, light (few) to dark (many); legs nobody uses are grey."""
@@ -84,12 +86,13 @@ def map_geojson(network: Network) -> dict[str, Any]:
     return region_geojson(network.countries_path())
 
 
-def map_option(session: Session) -> dict[str, Any]:
+def map_option(session: Session, highlight: tuple[str, ...] = ()) -> dict[str, Any]:
     """Return the map of the current run (first seed) as of the session's date.
 
     Legs are coloured and thickened by the people setting off on them a day over the last
     :data:`WINDOW` days; places are sized by the people there now; crossings by US encounters
-    over the window; the followed migrant's journey is drawn in blue.
+    over the window; the followed migrant's journey is drawn in blue; places and legs named
+    in ``highlight`` (``map:place:ID``, ``map:leg:SOURCE>TARGET``) are marked in orange.
     """
     model = session.model
     nodes, edges = model.network.nodes, model.network.edges
@@ -147,6 +150,7 @@ def map_option(session: Session) -> dict[str, Any]:
         _points("US encounters at a crossing", crossings, "rect", "#c0392b"),
     ]
     series += _journey(session, xy)
+    series += _marked(highlight, nodes["id"].tolist(), names, xy)
     return {
         "animation": False,
         "title": {
@@ -206,6 +210,52 @@ def _points(name: str, data: list[dict[str, Any]], symbol: str, colour: str) -> 
     }
 
 
+def _marked(
+    highlight: tuple[str, ...], ids: list[str], names: list[str], xy: np.ndarray
+) -> list[dict[str, Any]]:
+    """What a lesson step points at on the map: rippling places, thick orange legs."""
+    index = {node: i for i, node in enumerate(ids)}
+    places, legs = [], []
+    for target in highlight:
+        if target.startswith("map:place:"):
+            i = index[target.removeprefix("map:place:")]
+            places.append({"name": f"look here: {names[i]}", "value": xy[i].tolist()})
+        elif target.startswith("map:leg:"):
+            a, b = (index[n] for n in target.removeprefix("map:leg:").split(">"))
+            legs.append(
+                {
+                    "name": f"look here: {names[a]} → {names[b]}",
+                    "coords": [xy[a].tolist(), xy[b].tolist()],
+                }
+            )
+    out: list[dict[str, Any]] = []
+    if legs:
+        out.append(
+            {
+                "type": "lines",
+                "name": "look here",
+                "coordinateSystem": "geo",
+                "data": legs,
+                "lineStyle": {"color": HIGHLIGHT, "width": 6, "opacity": 0.75},
+                "zlevel": 3,
+            }
+        )
+    if places:
+        out.append(
+            {
+                "type": "effectScatter",
+                "name": "look here",
+                "coordinateSystem": "geo",
+                "data": places,
+                "symbolSize": 18,
+                "itemStyle": {"color": HIGHLIGHT},
+                "rippleEffect": {"scale": 3},
+                "zlevel": 3,
+            }
+        )
+    return out
+
+
 def _journey(session: Session, xy: np.ndarray) -> list[dict[str, Any]]:
     """The followed migrant's route so far and where it is now."""
     following = session.following
@@ -239,12 +289,13 @@ def _journey(session: Session, xy: np.ndarray) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------- charts
-def charts_option(session: Session) -> dict[str, Any]:
+def charts_option(session: Session, highlight: tuple[str, ...] = ()) -> dict[str, Any]:
     """Return the time-series charts: every panel of :data:`PANELS`, both sides.
 
     Lines are means over seeds, each value the sum over the last :data:`WINDOW` days. In
     ensemble mode a band spans the lowest to the highest seed, so a difference smaller than
-    the bands is noise. Solid lines: the current levers; dashed: the reference.
+    the bands is noise. Solid lines: the current levers; dashed: the reference. Panels named
+    ``chart:NAME`` in ``highlight`` are framed and their titles marked.
     """
     start = session.start
     total_days = session.model.scenario.days
@@ -252,8 +303,9 @@ def charts_option(session: Session) -> dict[str, Any]:
     days = sample_days(session.days_done, total_days)
     dates = [(start + dt.timedelta(days=int(d))).isoformat() for d in days]
     grids, xs, ys, titles, series = [], [], [], [], []
-    for i, (measure, title, by_pattern) in enumerate(PANELS):
+    for i, (key, (measure, title, by_pattern)) in enumerate(PANELS.items()):
         row, col = divmod(i, 3)
+        marked = f"chart:{key}" in highlight
         grids.append(
             {
                 "left": f"{4 + 33 * col}%",
@@ -261,6 +313,7 @@ def charts_option(session: Session) -> dict[str, Any]:
                 "width": "26%",
                 "height": "31%",
                 "containLabel": True,
+                **({"show": True, "borderColor": HIGHLIGHT, "borderWidth": 3} if marked else {}),
             }
         )
         xs.append(
@@ -282,10 +335,14 @@ def charts_option(session: Session) -> dict[str, Any]:
         )
         titles.append(
             {
-                "text": title,
+                "text": f"▶ {title}" if marked else title,
                 "left": f"{4 + 33 * col}%",
                 "top": f"{2 + 46 * row}%",
-                "textStyle": {"fontSize": 12, "fontWeight": "normal"},
+                "textStyle": {
+                    "fontSize": 12,
+                    "fontWeight": "bold" if marked else "normal",
+                    "color": HIGHLIGHT if marked else "#333",
+                },
             }
         )
         for side, values in session.series(measure, by_pattern).items():

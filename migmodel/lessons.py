@@ -1,0 +1,252 @@
+"""Guided lessons: one policy question walked through step by step, stored as data files.
+
+A lesson (``experiments/lessons/NAME.toml``) names a scenario and a seed, so every laptop in
+a class sees the same run, and a sequence of steps. A step may switch levers on (a fresh run
+starts), run the model to a date, point at a chart or a place on the map, ask a question and
+record outcomes for the worksheet. The format is in ``experiments/lessons/README.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geo import Network, load_network
+from migmodel.compare import MAIN_MEASURES
+from migmodel.patterns import FLOW_PATTERNS
+from migmodel.scenario import Scenario, load_scenario
+from migmodel.schema import ScenarioError, check_date, unknown_key
+from migmodel.views.figures import PANELS
+
+LESSONS_DIR = Path(__file__).resolve().parents[1] / "experiments" / "lessons"
+CHARTS = tuple(PANELS)
+"""The charts a step can point at (``chart:NAME``), as the app draws them."""
+OUTCOMES = (*MAIN_MEASURES, *(f"us_encounters.{p}" for p in FLOW_PATTERNS))
+"""The outcomes a step can record (the rows of the app's Comparison table)."""
+MODES = ("single", "compare", "ensemble")
+
+_LESSON_KEYS = (
+    "title",
+    "question",
+    "goals",
+    "scenario",
+    "seed",
+    "mode",
+    "steps",
+    "discussion",
+    "sources",
+    "teacher",
+)
+_STEP_KEYS = (
+    "title",
+    "prompt",
+    "notice",
+    "highlight",
+    "run_to",
+    "policies",
+    "record",
+    "ask",
+    "expect",
+)
+DIRECTIONS = ("up", "down")
+_TEACHER_KEYS = ("expected", "caveats")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a lesson.
+
+    Attributes:
+        title: a short heading.
+        prompt: what to do and look at.
+        notice: what to notice, tied to the highlighted elements.
+        highlight: elements to point at: ``chart:NAME`` or ``map:place:ID`` or
+            ``map:leg:SOURCE>TARGET``.
+        run_to: run the model to this date (None: do not run).
+        policies: switch these policies on (``[[policies]]`` tables) in a fresh run before
+            running; None leaves the levers as they are.
+        record: outcomes to write into the worksheet once the step is done.
+        ask: a question the student answers in the worksheet ("" for none).
+        expect: outcome → ``"up"`` or ``"down"``: the direction of the difference from the
+            reference that the teacher notes promise once the step is done (checked by the
+            tests on the lesson's seed).
+    """
+
+    title: str
+    prompt: str
+    notice: str
+    highlight: tuple[str, ...] = ()
+    run_to: dt.date | None = None
+    policies: tuple[dict[str, Any], ...] | None = None
+    record: tuple[str, ...] = ()
+    ask: str = ""
+    expect: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A validated lesson; see :func:`load_lesson`."""
+
+    key: str
+    title: str
+    question: str
+    goals: tuple[str, ...]
+    scenario: str
+    seed: int
+    mode: str
+    steps: tuple[Step, ...]
+    discussion: tuple[str, ...]
+    sources: tuple[str, ...]
+    expected: str
+    caveats: str
+
+
+def builtin_lessons() -> list[str]:
+    """Return the names of the lessons that ship with migmodel, in teaching order."""
+    return sorted(p.stem for p in LESSONS_DIR.glob("*.toml"))
+
+
+def load_lesson(name_or_path: str | Path) -> Lesson:
+    """Load and validate a lesson (a built-in name or the path of a TOML file).
+
+    Raises:
+        ScenarioError: naming the file, the step and the key, and what is allowed.
+    """
+    path = Path(name_or_path)
+    if path.suffix != ".toml":
+        path = LESSONS_DIR / f"{name_or_path}.toml"
+        if not path.is_file():
+            raise ScenarioError(
+                f"no lesson {name_or_path!r}; built-in: {', '.join(builtin_lessons())}"
+            )
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ScenarioError(f"{path}: {error}") from None
+    try:
+        return _lesson(path.stem, raw)
+    except ScenarioError as error:
+        raise ScenarioError(f"{path.name}: {error}") from None
+
+
+def _lesson(key: str, raw: dict[str, Any]) -> Lesson:
+    _known_keys("lesson", raw, _LESSON_KEYS)
+    scenario = load_scenario(_text(raw, "scenario"))
+    network = load_network(scenario.network)
+    mode = raw.get("mode", "compare")
+    if mode not in MODES:
+        raise ScenarioError(f"mode = {mode!r}; allowed: {', '.join(MODES)}")
+    seed = raw.get("seed", 1)
+    if not isinstance(seed, int) or seed < 0:
+        raise ScenarioError(f"seed = {seed!r} must be a whole number ≥ 0")
+    if mode == "single" and any("expect" in s for s in raw.get("steps", []) if isinstance(s, dict)):
+        raise ScenarioError("expect compares with a reference: use mode = compare or ensemble")
+    steps = raw.get("steps")
+    if not isinstance(steps, list) or not steps:
+        raise ScenarioError("a lesson needs [[steps]]")
+    teacher = raw.get("teacher", {})
+    _known_keys("[teacher]", teacher, _TEACHER_KEYS)
+    return Lesson(
+        key=key,
+        title=_text(raw, "title"),
+        question=_text(raw, "question"),
+        goals=_texts(raw, "goals"),
+        scenario=scenario.name,
+        seed=seed,
+        mode=mode,
+        steps=tuple(_step(i + 1, s, scenario, network) for i, s in enumerate(steps)),
+        discussion=_texts(raw, "discussion"),
+        sources=_texts(raw, "sources"),
+        expected=_text(teacher, "expected", "[teacher] "),
+        caveats=_text(teacher, "caveats", "[teacher] "),
+    )
+
+
+def _step(n: int, raw: Any, scenario: Scenario, network: Network) -> Step:
+    where = f"[[steps]] #{n}"
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where} must be a table")
+    _known_keys(where, raw, _STEP_KEYS)
+    run_to = None
+    if "run_to" in raw:
+        run_to = check_date(f"{where} run_to", raw["run_to"])
+        end = scenario.start + dt.timedelta(days=scenario.days)
+        if not scenario.start < run_to <= end:
+            raise ScenarioError(
+                f"{where} run_to = {run_to} is outside the scenario {scenario.name!r}: allowed "
+                f"{scenario.start + dt.timedelta(days=1)} to {end}"
+            )
+    policies = None
+    if "policies" in raw:
+        policies = tuple(raw["policies"])
+        try:
+            scenario.replace(policies=list(policies))
+        except ScenarioError as error:
+            raise ScenarioError(f"{where}: {error}") from None
+    expect = raw.get("expect", {})
+    for name in [*raw.get("record", []), *expect]:
+        if name not in OUTCOMES:
+            raise ScenarioError(unknown_key(f"{where} record/expect", name, OUTCOMES))
+    for name, direction in expect.items():
+        if direction not in DIRECTIONS:
+            raise ScenarioError(f"{where} expect {name} = {direction!r}; allowed: up, down")
+    for target in raw.get("highlight", []):
+        check_highlight(f"{where} highlight", target, network)
+    return Step(
+        title=_text(raw, "title", f"{where} "),
+        prompt=_text(raw, "prompt", f"{where} "),
+        notice=_text(raw, "notice", f"{where} "),
+        highlight=tuple(raw.get("highlight", [])),
+        run_to=run_to,
+        policies=policies,
+        record=tuple(raw.get("record", [])),
+        ask=raw.get("ask", ""),
+        expect=dict(expect),
+    )
+
+
+def check_highlight(where: str, target: str, network: Network) -> None:
+    """Check that ``target`` names a chart, a place or a leg the app draws.
+
+    Raises:
+        ScenarioError: naming the target and what is allowed.
+    """
+    kind, _, name = str(target).partition(":")
+    ids = set(network.nodes["id"])
+    if kind == "chart" and name in CHARTS:
+        return
+    if kind == "map" and name.startswith("place:") and name[6:] in ids:
+        return
+    if kind == "map" and name.startswith("leg:"):
+        source, _, dest = name[4:].partition(">")
+        legs = set(zip(network.edges["source"], network.edges["target"], strict=True))
+        if (source, dest) in legs:
+            return
+    raise ScenarioError(
+        f"{where} {target!r} is not an element of the app; allowed: chart:NAME with NAME one "
+        f"of {', '.join(CHARTS)}; map:place:ID with a place id of the network; "
+        "map:leg:SOURCE>TARGET with a leg of the network"
+    )
+
+
+def _known_keys(where: str, raw: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    for key in raw:
+        if key not in allowed:
+            raise ScenarioError(unknown_key(where, key, allowed))
+
+
+def _text(raw: dict[str, Any], key: str, where: str = "") -> str:
+    value = raw.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise ScenarioError(f"{where}{key} must be a non-empty text")
+    return value.strip()
+
+
+def _texts(raw: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ScenarioError(f"{key} must be a list of texts")
+    return tuple(v.strip() for v in value)

@@ -1,0 +1,144 @@
+"""Lessons: every file validates, every step runs, highlights exist, teacher notes hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import html
+import io
+
+import pandas as pd
+import pytest
+
+from migmodel.lessons import CHARTS, builtin_lessons, load_lesson
+from migmodel.schema import ScenarioError
+from migmodel.views.classroom import Classroom
+from migmodel.views.figures import HIGHLIGHT, charts_option, map_option, rolling
+from migmodel.views.session import Session
+
+LESSONS = builtin_lessons()
+
+
+def test_six_lessons_ship():
+    assert len(LESSONS) >= 6
+
+
+@functools.cache
+def walked(name: str) -> Classroom:
+    """The lesson done step by step, as a student would."""
+    room = Classroom(load_lesson(name), Session())
+    for i in range(len(room.lesson.steps)):
+        room.go(i)
+        room.do()
+    return room
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_every_step_runs_records_and_keeps_the_teacher_notes_promises(name):
+    room = walked(name)
+    session = room.session
+    assert session.settings.scenario == room.lesson.scenario
+    assert session.settings.seed == room.lesson.seed
+    assert room.finished
+    last = [s.run_to for s in room.lesson.steps if s.run_to][-1]
+    assert session.date == last + dt.timedelta(days=1)
+    for i, step in enumerate(room.lesson.steps):
+        records = room.records_of(i)
+        assert list(records.get("outcome", [])) == list(step.record)
+        for outcome, direction in step.expect.items():
+            difference = records.set_index("outcome").loc[outcome, "difference"]
+            assert (difference > 0) == (direction == "up"), (i + 1, outcome, difference)
+            if "low" in records:  # several seeds: the whole interval on the promised side
+                row = records.set_index("outcome").loc[outcome]
+                assert (row["low"] > 0) if direction == "up" else (row["high"] < 0)
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_every_highlight_is_drawn(name):
+    lesson = load_lesson(name)
+    session = Session()
+    for step in lesson.steps:
+        charts = charts_option(session, step.highlight)
+        framed = {CHARTS[i] for i, grid in enumerate(charts["grid"]) if grid.get("borderColor")}
+        assert framed == {h.removeprefix("chart:") for h in step.highlight if "chart:" in h}
+        marked = [
+            s for s in map_option(session, step.highlight)["series"] if s["name"] == "look here"
+        ]
+        on_map = [h for h in step.highlight if h.startswith("map:")]
+        assert sum(len(s["data"]) for s in marked) == len(on_map)
+        assert all(s.get("itemStyle", s.get("lineStyle"))["color"] == HIGHLIGHT for s in marked)
+
+
+def test_the_late_2023_lesson_shows_the_surge():
+    """Teacher notes of lesson 5: Mexico's apprehensions more than double, US encounters fall."""
+    room = walked("05_late_2023_natural_experiment")
+    session = room.session
+    start = session.start
+    before = (dt.date(2023, 12, 15) - start).days
+    after = (dt.date(2024, 2, 29) - start).days
+    mexico = rolling(session.series("mexico_apprehensions")["current"])[0]
+    us = rolling(session.series("us_encounters")["current"])[0]
+    assert mexico[after] > 2 * mexico[before]
+    assert us[after] < us[before]
+
+
+def test_the_worksheet_holds_questions_answers_and_numbers():
+    room = walked("02_enforcement_and_the_balloon")
+    room.student = "Ana <b>"
+    room.answers[1] = "Apprehensions rose more than encounters fell."
+    page = room.worksheet()
+    assert "Student: Ana &lt;b&gt;" in page
+    assert "Apprehensions rose more than encounters fell." in page
+    for step in room.lesson.steps:
+        assert html.escape(step.title) in page
+    assert html.escape(room.lesson.discussion[0]) in page
+    assert "<svg" in page and "<polyline" in page
+    data = pd.read_csv(io.StringIO(room.records_csv()))
+    assert set(data["step"]) == {1, 2, 3}
+    assert {"outcome", "reference", "current", "difference"} <= set(data.columns)
+
+
+def test_a_class_sees_the_same_run():
+    a = walked("01_flow_patterns").records
+    b = Classroom(load_lesson("01_flow_patterns"), Session())
+    for i in range(len(b.lesson.steps)):
+        b.go(i)
+        b.do()
+    assert a == b.records
+
+
+BAD = [
+    ("colour = 1", "lesson: unknown key 'colour'"),
+    ('scenario = "nowhere"', "no built-in scenario 'nowhere'"),
+    ('mode = "solo"', "mode = 'solo'; allowed: single, compare, ensemble"),
+    ("[[steps]]\nrun_to = 2030-01-01", "[[steps]] #2 run_to = 2030-01-01 is outside the scenario"),
+    ('[[steps]]\nhighlight = ["map:place:atlantis"]', "'map:place:atlantis' is not an element"),
+    ('[[steps]]\nhighlight = ["chart:weather"]', "'chart:weather' is not an element"),
+    ('[[steps]]\nrecord = ["happiness"]', "unknown key 'happiness'"),
+    ('[[steps]]\npolicies = [{ name = "walls" }]', "unknown policy 'walls'"),
+    (
+        '[[steps]]\nexpect = { deaths = "sideways" }',
+        "expect deaths = 'sideways'; allowed: up, down",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), BAD)
+def test_a_bad_lesson_file_gets_one_clear_message(tmp_path, change, message):
+    text = (
+        'title = "T"\nquestion = "Q"\nscenario = "baseline"\n'
+        '[teacher]\nexpected = "E"\ncaveats = "C"\n'
+        '[[steps]]\ntitle = "S"\nprompt = "P"\nnotice = "N"\n'
+    )
+    if change.startswith("[[steps]]"):
+        text += change + '\ntitle = "S2"\nprompt = "P"\nnotice = "N"\n'
+    elif change.startswith("scenario"):
+        text = text.replace('scenario = "baseline"', change)
+    else:
+        text = change + "\n" + text
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as error:
+        load_lesson(path)
+    assert message in str(error.value)
+    assert str(error.value).startswith("bad.toml") or "scenario" in message
