@@ -12,24 +12,45 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import markdown
+import pandas as pd
 import solara
 import solara.lab
 from solara.components.echarts import EchartsWidget
 
 from migmodel.diary import EVENTS
+from migmodel.lessons import builtin_lessons, load_lesson
 from migmodel.scenario import builtin_scenarios
 from migmodel.schema import Number, ScenarioError
+from migmodel.views.classroom import Classroom
 from migmodel.views.figures import MAP_NAME, charts_option, map_geojson, map_option
 from migmodel.views.session import MODES, REFERENCES, STEP_DAYS, Session
 from policies import available
 
 ABOUT = (Path(__file__).with_name("about.md")).read_text(encoding="utf-8")
+CSS = """
+.migmodel-prose table { border-collapse: collapse; margin: 4px 0; }
+.migmodel-prose th, .migmodel-prose td { border-bottom: 1px solid #ddd; padding: 2px 8px; }
+.migmodel-prose td { text-align: right; } .migmodel-prose td:first-child { text-align: left; }
+"""
 SPEEDS = {"slow": 1.0, "medium": 0.3, "fast": 0.0}
 """Pause between steps while playing, in seconds."""
 HINT = {"color": "#555", "font-size": "0.9em"}
 """The style of the explanations under controls."""
+
+
+@solara.component
+def Prose(text: str, style: dict[str, str] | None = None) -> None:
+    """Markdown turned into HTML here, so the browser needs nothing more to show it.
+
+    (Solara's own Markdown loads KaTeX from the CDN for math, which is not bundled, and would
+    read dollar amounts as math.)
+    """
+    body = solara.use_memo(lambda: markdown.markdown(text, extensions=["tables"]), [text])
+    css = ";".join(f"{k}: {v}" for k, v in (style or {}).items())
+    solara.HTML(tag="div", unsafe_innerHTML=body, style=css, classes=["migmodel-prose"])
 
 
 @solara.component
@@ -41,6 +62,8 @@ def Page() -> None:
     playing = solara.use_reactive(False)
     step_size = solara.use_reactive("week")
     speed = solara.use_reactive("medium")
+    classroom, set_classroom = solara.use_state(cast(Classroom | None, None))
+    highlight = classroom.highlight() if classroom else ()
 
     def refresh() -> None:
         set_version(lambda v: v + 1)
@@ -73,8 +96,10 @@ def Page() -> None:
     solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=False)
 
     solara.Title("migmodel: irregular migration to the US southwest border")
+    solara.Style(CSS)
     with solara.Column(style={"padding": "0"}):  # one root: Solara's app layout wraps it
-        with solara.Sidebar():
+        with solara.Sidebar(), solara.Column(style={"width": "370px"}):  # a drawer of fixed width
+            LessonPicker(session, act, classroom, set_classroom)
             Levers(session, act, version)
         with solara.Column(style={"padding": "8px"}):
             with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
@@ -105,18 +130,22 @@ def Page() -> None:
                     classes=["migmodel-timing"],
                     style={"color": "#666"},
                 )
+            if classroom is not None:
+                LessonPanel(classroom, act, set_classroom, version)
             kind, message = notice
             {"info": solara.Info, "success": solara.Success, "error": solara.Error}[kind](
                 message, classes=["migmodel-notice"]
             )
             Chart(
-                lambda: map_option(session),
+                lambda: map_option(session, highlight),
                 version,
                 "migmodel-map",
                 560,
                 lambda: {MAP_NAME: map_geojson(session.model.network)},
+            ).key("map")  # keyed: each keeps its own widget when a lesson panel appears above
+            Chart(lambda: charts_option(session, highlight), version, "migmodel-charts", 520).key(
+                "charts"
             )
-            Chart(lambda: charts_option(session), version, "migmodel-charts", 520)
             with solara.lab.Tabs():
                 with solara.lab.Tab("Comparison"):
                     Comparison(session, version)
@@ -125,7 +154,7 @@ def Page() -> None:
                 with solara.lab.Tab("Export"):
                     Export(session, version)
                 with solara.lab.Tab("About the model"):
-                    solara.Markdown(ABOUT)
+                    Prose(ABOUT)
 
 
 @solara.component
@@ -170,6 +199,115 @@ def Chart(
 
 
 @solara.component
+def LessonPicker(
+    session: Session,
+    act: Callable[[Callable[[], str | None]], None],
+    classroom: Classroom | None,
+    set_classroom: Callable[[Classroom | None], None],
+) -> None:
+    """Choose a guided lesson; it sets the scenario, seed and runs every student shares."""
+    titles = {load_lesson(name).title: name for name in builtin_lessons()}
+
+    def start(title: str | None) -> str | None:
+        if not title:
+            return None
+        room = Classroom(load_lesson(titles[title]), session)
+        set_classroom(room)
+        seed = room.lesson.seed
+        return f"Lesson started: {room.lesson.title}. Everyone on seed {seed} sees the same run."
+
+    Prose("### Lesson")
+    solara.Select(
+        "Guided lesson",
+        values=list(titles),
+        value=classroom.lesson.title if classroom else None,
+        on_value=lambda title: act(lambda: start(title)),
+    )
+
+
+@solara.component
+def LessonPanel(
+    room: Classroom,
+    act: Callable[[Callable[[], str | None]], None],
+    set_classroom: Callable[[Classroom | None], None],
+    version: int = 0,
+) -> None:
+    """The lesson beside the views: the step, what to notice, the answer, the worksheet."""
+    lesson, step, i = room.lesson, room.step, room.index
+    n = len(lesson.steps)
+    with solara.Card(lesson.title, subtitle=lesson.question, classes=["migmodel-lesson"]):
+        Prose(f"**Step {i + 1} of {n}: {step.title}**\n\n{step.prompt}")
+        Prose(f"**What to notice** (marked in orange): {step.notice}", style={"color": "#8a4b08"})
+        with solara.Row():
+            solara.Button("Previous", disabled=i == 0, on_click=lambda: act(lambda: room.go(i - 1)))
+            solara.Button(
+                "Do this step again" if i in room.done else "Do this step",
+                color="primary",
+                on_click=lambda: act(room.do),
+            )
+            solara.Button("Next", disabled=i == n - 1, on_click=lambda: act(lambda: room.go(i + 1)))
+        if step.ask:
+            Prose(f"**Question:** {step.ask}")
+            solara.InputTextArea(
+                "Your answer",
+                value=room.answers.get(i, ""),
+                on_value=lambda text: room.answers.__setitem__(i, text),
+                continuous_update=True,
+            ).key(f"answer-{lesson.key}-{i}")
+        records = room.records_of(i)
+        if not records.empty:
+            Prose(_records_table(records), style={"font-size": "0.9em"})
+        if room.finished:
+            solara.Success(
+                "Lesson done: the levers and controls are yours (free play). "
+                "Download your worksheet below."
+            )
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.InputText(
+                "Your name",
+                value=room.student,
+                on_value=lambda name: setattr(room, "student", name),
+                continuous_update=True,
+            )
+            solara.FileDownload(
+                room.worksheet,
+                filename=f"worksheet-{lesson.key}.html",
+                label="Worksheet (HTML)",
+                mime_type="text/html",
+            )
+            solara.FileDownload(
+                room.records_csv,
+                filename=f"worksheet-{lesson.key}.csv",
+                label="Worksheet data (CSV)",
+                mime_type="text/csv",
+            )
+            solara.Button(
+                "Leave the lesson",
+                text=True,
+                on_click=lambda: act(lambda: set_classroom(None) or "Lesson closed."),
+            )
+        with solara.Details("Teacher notes"):
+            Prose(
+                f"**Expected observations.** {lesson.expected}\n\n"
+                f"**Caveats of the model.** {lesson.caveats}\n\n"
+                "**Sources.**\n\n" + "\n".join(f"- {source}" for source in lesson.sources)
+            )
+
+
+def _records_table(records: pd.DataFrame) -> str:
+    """The numbers recorded at a step, as a Markdown table."""
+    columns = [c for c in ("reference", "current", "difference") if c in records]
+    lines = [
+        "| recorded (people so far) | " + " | ".join(columns) + " |",
+        "|---" + "|---:" * len(columns) + "|",
+    ]
+    for _, row in records.iterrows():
+        cells = [f"{row[c]:+,.0f}" if c == "difference" else f"{row[c]:,.0f}" for c in columns]
+        lines.append(f"| {str(row['outcome']).replace('_', ' ')} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+@solara.component
 def Levers(
     session: Session, act: Callable[[Callable[[], str | None]], None], version: int = 0
 ) -> None:
@@ -178,7 +316,7 @@ def Levers(
     Every change starts fresh runs (a lever does not change a run half-way) and says so.
     """
     s = session.settings
-    solara.Markdown("### Scenario")
+    Prose("### Scenario")
     solara.Select(
         "Scenario",
         values=builtin_scenarios(),
@@ -214,7 +352,7 @@ def Levers(
         on_value=lambda v: act(lambda: session.change(people_per_agent=int(v))),
         continuous_update=False,
     )
-    solara.Markdown("### Policies")
+    Prose("### Policies")
     known = available()
     for index, spec in enumerate(session.policies()):
         PolicyCard(session, act, index, spec, known[spec["name"]])
@@ -299,9 +437,7 @@ def Comparison(session: Session, version: int = 0) -> None:
     """The main outcomes so far: reference, current levers and the difference."""
     table = session.outcomes()
     if "reference" not in table:
-        solara.Markdown(
-            "Choose *compare* or *ensemble* under **Runs** to compare with a reference."
-        )
+        Prose("Choose *compare* or *ensemble* under **Runs** to compare with a reference.")
         return
     seeds = len(session.seeds)
     columns = ["outcome (people so far)", "reference", "current levers", "difference"]
@@ -316,7 +452,7 @@ def Comparison(session: Session, version: int = 0) -> None:
         relative = row["relative"]
         cells += ["" if relative != relative else f"{100 * relative:+.1f}%"]
         lines.append("| " + " | ".join(cells) + " |")
-    solara.Markdown(
+    Prose(
         f"Reference: **{REFERENCES[session.settings.reference]}**, on the same "
         f"{'seeds' if seeds > 1 else 'seed'} ({', '.join(map(str, session.seeds))}). "
         + (
@@ -326,7 +462,7 @@ def Comparison(session: Session, version: int = 0) -> None:
             else "One seed shows one possible run: use *ensemble* to tell signal from noise."
         )
     )
-    solara.Markdown("\n".join(lines), style={"font-size": "0.9em"})
+    Prose("\n".join(lines), style={"font-size": "0.9em"})
 
 
 @solara.component
@@ -356,14 +492,14 @@ def FollowMigrant(
             )
     following = session.following
     if following is None:
-        solara.Markdown(
+        Prose(
             "Nobody is followed. The run is replayed from its first day to find the whole "
             "journey (same scenario and seed, so the same run); then it goes on as you step."
         )
         return
     migrant = session.model.migrant(following.row)
     pattern = migrant.flow_pattern.replace("_", " ")
-    solara.Markdown(
+    Prose(
         f"**Migrant {following.row}**: {migrant.nationality} ({pattern}), a party of "
         f"{migrant.people:,.0f} people, now **{migrant.status.replace('_', ' ')}** at "
         f"{migrant.place}; {migrant.budget_usd:,.0f} USD each left."
@@ -373,14 +509,14 @@ def FollowMigrant(
         f"| {e.date:%d %b %Y} | {EVENTS[e.event].split(' (')[0]} | {e.place} | {e.detail} |"
         for e in following.entries
     ]
-    solara.Markdown("\n".join(lines), style={"font-size": "0.9em"})
+    Prose("\n".join(lines), style={"font-size": "0.9em"})
 
 
 @solara.component
 def Export(session: Session, version: int = 0) -> None:
     """Download the runs' data as CSV or Parquet; the map and charts have their own PNG icon."""
     stem = f"migmodel-{session.model.scenario.name}-{session.date:%Y%m%d}"
-    solara.Markdown(
+    Prose(
         "The tables of every run so far (daily observables, journeys, encounters by crossing, "
         "flows on each leg) with a `run.json` recording scenario, seed and version. For a "
         "picture of the map or the charts, use the PNG icon at the top right of each."

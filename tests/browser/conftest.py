@@ -11,10 +11,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from migmodel.views.server import CHROMIUM, CHROMIUM_ARGS, serve
 
+# Starting fresh runs (ten models in ensemble mode) takes seconds on a busy 2-core machine:
+# wait for what the page must show for up to 30 s rather than Playwright's 5 s.
+expect.set_options(timeout=30_000)
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
 
 

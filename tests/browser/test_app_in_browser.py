@@ -40,6 +40,9 @@ def _choose(app, label: str, option: str) -> None:
 
 def test_the_page_renders_with_no_internet(app):
     expect(app.page.locator(".migmodel-date")).to_have_text(START)
+    for tab in ("About the model", "Comparison", "Follow a migrant", "Export"):
+        app.page.get_by_role("tab", name=tab).click()
+    app.page.wait_for_load_state("networkidle")
     assert "Northern Triangle" in _series_names(app, "migmodel-charts")
     assert "people at a place" in _series_names(app, "migmodel-map")
     assert app.outside == []  # nothing was asked of the internet
@@ -142,3 +145,36 @@ def test_the_map_saves_as_png(app):
         app.page.mouse.click(box["x"] + box["width"] - 16, box["y"] + 14)  # its PNG icon
     assert download.value.suggested_filename == "migmodel-map.png"
     assert open(download.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_lesson_walks_through_to_a_worksheet(app):
+    page = app.page
+    _choose(app, "Guided lesson", "freight trains")
+    lesson = page.locator(".migmodel-lesson")
+    expect(lesson).to_contain_text("Step 1 of 3")
+    for step in (1, 2, 3):
+        page.get_by_role("button", name="Do this step").click()
+        expect(page.locator(".migmodel-notice")).to_contain_text(f"Step {step} done")
+        if step == 2:  # the step points at the apprehensions chart
+            titles = page.evaluate(
+                "document.querySelector('.migmodel-charts').__vue__.chart.getOption()"
+                ".title.map(t => t.text)"
+            )
+            assert "▶ Apprehensions in Mexico" in titles
+            lesson.get_by_label("Your answer").fill("Apprehensions rose more than crossings fell.")
+        if step < 3:
+            page.get_by_role("button", name="Next").click()
+            expect(lesson).to_contain_text(f"Step {step + 1} of 3")
+    expect(lesson).to_contain_text("Lesson done")
+    lesson.get_by_label("Your name").fill("Ana")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Worksheet (HTML)").click()
+    worksheet = open(download.value.path(), encoding="utf-8").read()
+    assert "Student: Ana" in worksheet
+    assert "Apprehensions rose more than crossings fell." in worksheet
+    assert "Police the freight trains instead" in worksheet
+    assert "mexico_apprehensions" in worksheet and "Not done yet" not in worksheet
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Worksheet data (CSV)").click()
+    data = pd.read_csv(download.value.path())
+    assert set(data["step"]) == {1, 2, 3}
