@@ -178,3 +178,4 @@ def test_a_lesson_walks_through_to_a_worksheet(app):
         page.get_by_role("button", name="Worksheet data (CSV)").click()
     data = pd.read_csv(download.value.path())
     assert set(data["step"]) == {1, 2, 3}
+    assert app.outside == [] and app.failed == []  # all of it with no internet
