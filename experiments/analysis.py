@@ -34,8 +34,8 @@ from experiments.designs import problem
 from experiments.sweepfile import Factor, Sweep, SweepError
 from migmodel.compare import paired_difference
 
-RESAMPLES = 1000
-"""Bootstrap resamples for the indices' confidence intervals."""
+RESAMPLES = {"sobol": 1000, "morris": 1000, "latin": 200}
+"""Bootstrap resamples for the indices' confidence intervals (delta's bootstrap is slow)."""
 
 LEVEL = 0.95
 """Confidence level of every interval."""
@@ -212,7 +212,7 @@ def _salib(method: str, spec: dict, x: np.ndarray, y: np.ndarray, sweep: Sweep) 
             spec,
             y,
             calc_second_order=sweep.design.second_order,
-            num_resamples=RESAMPLES,
+            num_resamples=RESAMPLES[method],
             conf_level=LEVEL,
             seed=seed,
         )
@@ -224,7 +224,7 @@ def _salib(method: str, spec: dict, x: np.ndarray, y: np.ndarray, sweep: Sweep) 
             spec,
             x,
             y,
-            num_resamples=RESAMPLES,
+            num_resamples=RESAMPLES[method],
             conf_level=LEVEL,
             num_levels=sweep.design.levels,
             seed=seed,
@@ -237,7 +237,9 @@ def _salib(method: str, spec: dict, x: np.ndarray, y: np.ndarray, sweep: Sweep) 
         formatwarning = warnings.formatwarning
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             found = dict(
-                delta.analyze(spec, x, y, num_resamples=RESAMPLES, conf_level=LEVEL, seed=seed)
+                delta.analyze(
+                    spec, x, y, num_resamples=RESAMPLES[method], conf_level=LEVEL, seed=seed
+                )
             )
         warnings.formatwarning = formatwarning
         for key in ("delta", "delta_conf"):  # SALib >= 1.6 names the classic estimate "raw"
@@ -387,7 +389,7 @@ def _indices_section(study: Study, out: Path) -> str:
     parts = [
         f"## {title}",
         f"Computed with SALib on the points' mean over seeds; 95% confidence intervals from "
-        f"{RESAMPLES:,} bootstrap resamples. {explain}",
+        f"{RESAMPLES[method]:,} bootstrap resamples. {explain}",
     ]
     columns = {
         "sobol": (("S1", "S1_conf"), ("ST", "ST_conf")),
