@@ -71,6 +71,7 @@ def analyze(folder: str | Path, report: str | Path | None = None) -> Path:
     study = Study(sweep, runs)
     parts = [_header(sweep, study, folder)]
     if sweep.design.method == "grid":
+        parts.append(_effects_section(study))
         parts.append(_grid_section(study, out))
     else:
         parts.append(_indices_section(study, out))
@@ -282,15 +283,58 @@ def _header(sweep: Sweep, study: Study, folder: Path) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
+def _effects_section(study: Study) -> str:
+    """Each lever alone from its first to its last value, and all together, paired by seed."""
+    sweep, plan = study.sweep, study.sweep.plan
+    moving = [j for j, f in enumerate(sweep.factors) if len(f.grid() or ()) > 1]
+    if len(sweep.seeds) < 2 or not moving or not np.isfinite(study.values[0]).all():
+        return ""
+    first = plan.unique[0]
+    last = np.array([(f.grid() or (f.low,))[-1] for f in sweep.factors])
+    targets = []
+    for j in moving:
+        point = first.copy()
+        point[j] = last[j]
+        targets.append((f"`{_short(sweep.factors[j].name)}` → {_value(last[j])}", point))
+    if len(moving) > 1:
+        targets.append(
+            ("all of them", np.where(np.isin(np.arange(len(last)), moving), last, first))
+        )
+    index = {tuple(row): p for p, row in enumerate(plan.unique.tolist())}
+    header = "| outcome | " + " | ".join(t for t, _ in targets) + " |"
+    lines = [header, "|---|" + "---:|" * len(targets)]
+    for k, outcome in enumerate(sweep.summaries):
+        change = study.paired_change(k)
+        cells = []
+        for _, point in targets:
+            row = change.iloc[index[tuple(point.tolist())]]
+            cells.append(_change(row["difference"], row["low"], row["high"]))
+        lines.append(f"| {_label(outcome)} | " + " | ".join(cells) + " |")
+    reference = _reference(sweep)
+    return (
+        "## Effect of each lever\n\n"
+        f"Change from the reference point ({reference}) when one factor moves to its last "
+        "value and the others stay, and when all move together: the mean of the paired "
+        "differences over the seeds, with its 95% interval (Student's t, as `migmodel "
+        "compare`). An interval that excludes 0 is an effect the seeds cannot explain.\n\n"
+        + "\n".join(lines)
+    )
+
+
 def _grid_section(study: Study, out: Path) -> str:
     sweep = study.sweep
     factors = [f for f in sweep.factors if len(f.grid() or ()) > 1] or list(sweep.factors)
     half = study.half_width()
+    paired = (
+        "`tables/by_point.csv` also gives each point's change from the reference point "
+        f"({_reference(sweep)}) paired by seed, with its 95% interval."
+        if len(sweep.seeds) > 1
+        else "With one seed per point there are no intervals."
+    )
     parts = [
         "## Outcomes by lever",
         "People over the run; each cell is the mean over seeds ± the half-width of its 95% "
-        "interval. `tables/by_point.csv` also gives each point's change from the reference "
-        f"point ({_reference(sweep)}) paired by seed, with its 95% interval.",
+        f"interval. {paired}",
     ]
     for k, outcome in enumerate(sweep.summaries):
         parts.append(f"### {_label(outcome)}\n\n{_grid_table(study, factors, k, half)}")
@@ -315,8 +359,9 @@ def _grid_table(study: Study, factors: list[Factor], k: int, half: np.ndarray) -
     cols = factors[1]
     group = frame.groupby([rows.name, cols.name])[["mean", "half"]].mean()
     col_values = list(cols.grid() or ())
+    caption = f"Rows: `{rows.name}`; columns: `{cols.name}`.\n\n"
     header = (
-        f"| {_short(rows.name)} ↓ · {_short(cols.name)} → | "
+        f"{caption}| {_short(rows.name)} \\ {_short(cols.name)} | "
         + " | ".join(_value(v) for v in col_values)
         + " |\n|---|"
         + "---:|" * len(col_values)
@@ -356,7 +401,16 @@ def _grid_figure(study: Study, factors: list[Factor]) -> Figure:
         ax.set_xlabel(_short(x_factor.name), fontsize=8)
         _people_axis(ax)
     if line_factor is not None:
-        axes[0].legend(title=_short(line_factor.name), fontsize=7, title_fontsize=7)
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(
+            handles,
+            labels,
+            loc="outside lower center",
+            ncols=len(labels),
+            title=_short(line_factor.name),
+            fontsize=7,
+            title_fontsize=7,
+        )
     fig.suptitle(f"{sweep.name}: mean over seeds, 95% intervals", fontsize=10)
     return fig
 
@@ -397,6 +451,7 @@ def _indices_section(study: Study, out: Path) -> str:
         "latin": (("delta", "delta_conf"), ("S1", "S1_conf")),
     }[method]
     heads = {"mu_star": "μ*", "sigma": "σ", "delta": "δ"}
+    noise = study.noise_share()
     for outcome in sweep.summaries:
         rows = table[table["outcome"] == outcome] if len(table) else table
         if not len(rows):
@@ -407,7 +462,15 @@ def _indices_section(study: Study, out: Path) -> str:
         for _, row in rows.iterrows():
             cells = [_index(row[c], row[e] if e else None, method) for c, e in columns]
             lines.append(f"| `{row['factor']}` | " + " | ".join(cells) + " |")
-        parts.append(f"### {_label(outcome)}\n\n" + "\n".join(lines))
+        warning = ""
+        if noise.get(outcome, 0) > 0.5:
+            warning = (
+                f"Seed noise is {noise[outcome]:.0%} of the variance between points here: "
+                "these indices mostly measure noise"
+                + (" (S1 near 0 and ST near 1 for every factor is its mark)" * (method == "sobol"))
+                + ".\n\n"
+            )
+        parts.append(f"### {_label(outcome)}\n\n{warning}" + "\n".join(lines))
     figure = _indices_figure(study, table, columns, heads)
     name = f"{method}_indices.png"
     figure.savefig(out / "figures" / name, dpi=110)
@@ -417,7 +480,7 @@ def _indices_section(study: Study, out: Path) -> str:
 
 def _indices_figure(study: Study, table: pd.DataFrame, columns: tuple, heads: dict) -> Figure:
     sweep = study.sweep
-    fig, axes = _panels(len(sweep.summaries), height=0.35 * len(sweep.factors) + 1.2)
+    fig, axes = _panels(len(sweep.summaries), height=0.35 * len(sweep.factors) + 1.2, width=4.4)
     labels = [_short(f.name) for f in sweep.factors]
     y = np.arange(len(labels))
     colours = _colours(2)
@@ -553,13 +616,15 @@ def _files_section(sweep: Sweep, record: dict, folder: Path, out: Path) -> str:
 
 def _noise_words(study: Study) -> str:
     share = study.noise_share().dropna()
-    if share.empty:
+    if len(study.sweep.seeds) < 2:
         return "With one seed per point, seed noise cannot be told apart from the factors."
-    low, high = share.min(), share.max()
-    worst = share.idxmax()
+    if share.empty:
+        return ""
+    parts = ", ".join(f"{_label(name)} {value:.0%}" for name, value in share.items())
     return (
-        f"Seed noise makes up {low:.1%} to {high:.1%} of the variance between points' means, "
-        f"depending on the outcome (most for {_label(worst)})."
+        "Share of the variance between points' means that is left-over seed noise (the "
+        f"rest is the factors' doing): {parts}. Near 100%, the factors' effect on that outcome "
+        "is lost in the noise: run more seeds or more people per agent."
     )
 
 
@@ -590,10 +655,10 @@ def _seeds(seeds: tuple[int, ...]) -> str:
     return "seed" + ("s " if len(seeds) > 1 else " ") + ", ".join(map(str, seeds))
 
 
-def _panels(n: int, height: float = 2.6) -> tuple[Figure, list[Any]]:
+def _panels(n: int, height: float = 2.6, width: float = 3.6) -> tuple[Figure, list[Any]]:
     cols = min(3, n)
     rows = math.ceil(n / cols)
-    fig = Figure(figsize=(3.6 * cols, height * rows + 0.4), layout="constrained")
+    fig = Figure(figsize=(width * cols, height * rows + 0.4), layout="constrained")
     axes = list(np.ravel(fig.subplots(rows, cols, squeeze=False)))
     for ax in axes[n:]:
         ax.set_visible(False)
@@ -640,6 +705,14 @@ def _pm(mean: float, half: float) -> str:
     if not np.isfinite(mean):
         return "–"
     return f"{mean:,.0f}" + (f" ± {half:,.0f}" if np.isfinite(half) else "")
+
+
+def _change(mean: float, low: float, high: float) -> str:
+    if not np.isfinite(mean):
+        return "–"
+    if not np.isfinite(low) or low == high:
+        return f"{mean:+,.0f}"
+    return f"{mean:+,.0f} ({low:+,.0f} to {high:+,.0f})"
 
 
 def _index(value: float, error: float | None, method: str) -> str:

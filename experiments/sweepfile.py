@@ -122,9 +122,9 @@ class Factor:
     def describe(self) -> str:
         """Return the values in words, e.g. ``0, 0.5, 1`` or ``0.25 – 1``."""
         if self.values is not None:
-            return ", ".join(f"{v:g}" for v in self.values)
+            return ", ".join(_number(v) for v in self.values)
         steps = f" in {self.steps} steps" if self.steps else ""
-        return f"{self.low:g} – {self.high:g}{steps}"
+        return f"{_number(self.low)} – {_number(self.high)}{steps}"
 
 
 @dataclass(frozen=True)
@@ -561,6 +561,10 @@ def _outcomes(raw: Any) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     if frequency not in FREQUENCIES:
         raise SweepError(f"[outcomes] frequency = {frequency!r}: allowed: {', '.join(FREQUENCIES)}")
     return tuple(summaries), tuple(series), frequency
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:g}"
 
 
 def _set(raw: dict[str, Any], name: str, value: float) -> None:
