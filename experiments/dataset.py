@@ -64,14 +64,11 @@ def runs_schema(sweep: Sweep) -> pa.Schema:
     )
 
 
-def open_folder(
-    folder: Path, sweep: Sweep, resume: bool, source_text: str = "", source_name: str = ""
-) -> bool:
-    """Make ``folder`` ready to receive ``sweep``'s runs; return whether it held some already.
+def check_folder(folder: Path, sweep: Sweep, resume: bool) -> bool:
+    """Check that ``folder`` may receive ``sweep``'s runs; return whether it holds them already.
 
-    A new or empty folder is set up (``sweep.json``, ``sweep.toml``). A folder holding this
-    very sweep is reused when ``resume`` is set. Nothing already in the folder is changed
-    when it is refused.
+    A missing or empty folder is fine; a folder holding this very sweep is fine when
+    ``resume`` is set. Nothing in the folder is changed.
 
     Raises:
         SweepError: the folder is a file, holds something else, holds a sweep and ``resume``
@@ -79,8 +76,7 @@ def open_folder(
     """
     if folder.exists() and not folder.is_dir():
         raise SweepError(f"--out {folder} is a file, not a folder")
-    spec_path = folder / SPEC_FILE
-    if spec_path.exists():
+    if (folder / SPEC_FILE).exists():
         record = read_record(folder)
         if not resume:
             done = len(recorded(folder))
@@ -99,6 +95,11 @@ def open_folder(
         return True
     if folder.is_dir() and any(not p.name.startswith(".") for p in folder.iterdir()):
         raise SweepError(f"--out {folder} is not empty and holds no sweep; choose another --out")
+    return False
+
+
+def start_folder(folder: Path, sweep: Sweep, source_text: str = "", source_name: str = "") -> None:
+    """Write ``sweep.json`` (and ``sweep.toml``) into a new folder, before its first run."""
     folder.mkdir(parents=True, exist_ok=True)
     if source_text:
         _write_text(folder / "sweep.toml", source_text)
@@ -117,7 +118,6 @@ def open_folder(
         "spec": sweep.spec(),
     }
     _write_text(folder / SPEC_FILE, json.dumps(record, indent=2))
-    return False
 
 
 def read_record(folder: Path) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import os
 import resource
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,16 +166,21 @@ def run_sweep(
     if not os.access(folder, os.W_OK):
         raise SweepError(f"--out {folder}: cannot write in it")
     with dataset.locked(folder):
-        text = Path(sweep_file).read_text(encoding="utf-8")
-        dataset.open_folder(folder, sweep, resume or retry_failed, text, str(sweep_file))
+        existing = dataset.check_folder(folder, sweep, resume or retry_failed)
         done = dataset.recorded(folder)
         if retry_failed:
             done = {k: v for k, v in done.items() if v == "ok"}
         runs = sweep.plan.runs
         todo = [r for r in runs if r.run_id not in done]
         summary = Summary(sweep.name, total=len(runs), skipped=len(runs) - len(todo))
+
+        def start() -> None:  # once the cluster answers: a failed connection leaves no trace
+            if not existing:
+                text = Path(sweep_file).read_text(encoding="utf-8")
+                dataset.start_folder(folder, sweep, text, str(sweep_file))
+
         if todo:
-            _run_all(sweep, todo, folder, summary, workers, scheduler, console, progress)
+            _run_all(sweep, todo, folder, summary, workers, scheduler, console, progress, start)
         entry = {**asdict(summary), "runs_per_minute": summary.runs_per_minute}
         dataset.log_session(folder, entry)
     return summary
@@ -208,6 +213,7 @@ def _run_all(
     scheduler: str | None,
     console: Console,
     show: bool,
+    start: Callable[[], None],
 ) -> None:
     from distributed import as_completed
 
@@ -220,6 +226,7 @@ def _run_all(
         with contextlib.suppress(Exception):  # workers import migmodel before the clock starts
             client.run(_worker_info)
         summary.startup_seconds = time.perf_counter() - began
+        start()
         with Progress(
             TextColumn(f"[bold]{sweep.name}[/]"),
             BarColumn(),

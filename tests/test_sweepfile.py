@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments.dataset import open_folder, recorded, runs_schema, write_run
+from experiments.dataset import recorded, runs_schema, start_folder, write_run
 from experiments.sweepfile import SweepError, load_sweep, run_id, sweep_from_spec
 from migmodel import load_scenario
 from migmodel.compare import OUTCOMES, outcomes
@@ -241,7 +241,7 @@ def test_a_policy_on_twice_in_the_base_cannot_be_a_factor(tmp_path):
 def test_a_hidden_half_written_file_never_counts_as_a_run(tmp_path):
     sweep = load_sweep(write(tmp_path, GRID))
     out = tmp_path / "out"
-    open_folder(out, sweep, resume=False)
+    start_folder(out, sweep)
     first, second = sweep.plan.runs[:2]
     row = {"run_id": first.run_id, "point": 0, "replicate": 0, "seed": 0, "error": None}
     write_run(out, runs_schema(sweep), row)
