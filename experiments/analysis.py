@@ -423,6 +423,8 @@ def _indices_section(study: Study, out: Path) -> str:
         "latin": "Delta moment-independent indices",
     }[method]
     if not study.complete:
+        (out / "tables" / "indices.csv").unlink(missing_ok=True)  # never leave stale ones
+        (out / "figures" / f"{method}_indices.png").unlink(missing_ok=True)
         return (
             f"## {title}\n\nNot computed: the indices need a result at every point of the "
             "design, and some points have none yet (see below). Run "

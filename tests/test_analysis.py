@@ -81,13 +81,14 @@ def test_indices_wait_for_every_point(sobol, tmp_path):
     partial = tmp_path / "partial"
     shutil.copytree(sobol[0], partial)
     next((partial / "runs" / "status=ok").glob("*.parquet")).unlink()
-    (partial / "tables" / "indices.csv").unlink()
+    assert (partial / "tables" / "indices.csv").exists()  # from the complete sweep
     analysed = migmodel("analyze", str(partial))
     assert analysed.returncode == 0, analysed.stderr
     report = (partial / "report.md").read_text()
     assert "127 ok, 0 failed, 1 not run yet" in report
     assert "Not computed: the indices need a result at every point" in report
-    assert not (partial / "tables" / "indices.csv").exists()
+    assert not (partial / "tables" / "indices.csv").exists()  # no stale indices left
+    assert not (partial / "figures" / "sobol_indices.png").exists()
 
 
 def test_morris_elementary_effects(tmp_path):
