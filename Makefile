@@ -1,5 +1,5 @@
 # The two commands of the README. Each sets up what it needs first (scripts/setup.sh).
-.PHONY: run test baseline lint bench bench-app
+.PHONY: run test baseline lint bench bench-app sweep-examples
 
 HOST ?= 127.0.0.1
 PORT ?= 8765
@@ -28,3 +28,10 @@ bench:  ## speed beside Flee 3.1 and a NumPy kernel (needs ../shared/bench)
 bench-app:  ## the app's step times: compute on the server, and until the browser shows it
 	@bash scripts/setup.sh --browser
 	.venv/bin/python scripts/bench_app.py
+
+sweep-examples:  ## run the two example sweeps (results/sweeps/) and rewrite their reports
+	@bash scripts/setup.sh
+	for s in enforcement_x_visas sobol_uncertainties; do \
+	  .venv/bin/migmodel sweep experiments/sweeps/$$s.toml --out results/sweeps/$$s --resume && \
+	  .venv/bin/migmodel analyze results/sweeps/$$s --report experiments/reports/$$s || exit 1; \
+	done

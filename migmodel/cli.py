@@ -6,6 +6,8 @@ Examples::
     migmodel validate my_scenario.toml
     migmodel policies
     migmodel compare baseline enforcement --seeds 10
+    migmodel sweep experiments/sweeps/enforcement_x_visas.toml --out results/sweeps/grid
+    migmodel analyze results/sweeps/grid
     migmodel bench --agents 20000 --days 100 --json
 """
 
@@ -87,6 +89,27 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--people-per-agent", type=_positive_int, help="override both scales")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_compare)
+
+    p = sub.add_parser("sweep", help="run a sweep file on Dask; each run appended to Parquet")
+    p.add_argument("sweep", type=Path, help="sweep file (TOML; see experiments/README.md)")
+    p.add_argument("--out", type=Path, help="results folder (a partitioned Parquet dataset)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", type=_positive_int, help="local worker processes (default: CPUs)"
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="existing cluster, e.g. tcp://host:8786"
+    )
+    p.add_argument("--resume", action="store_true", help="continue the sweep in --out")
+    p.add_argument("--retry-failed", action="store_true", help="resume, re-running failed runs")
+    p.add_argument("--check", action="store_true", help="validate and show the plan; run nothing")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_sweep)
+
+    p = sub.add_parser("analyze", help="sensitivity indices, tables, plots and a report of a sweep")
+    p.add_argument("folder", type=Path, help="a sweep's results folder (migmodel sweep --out)")
+    p.add_argument("--report", type=Path, help="write the report here (default: the folder)")
+    p.set_defaults(func=_analyze)
 
     p = sub.add_parser("validate", help="check a scenario and its network without running")
     p.add_argument("scenario", help=scenario_help)
@@ -241,6 +264,41 @@ def _compare(args: argparse.Namespace) -> int:
     if not console.is_terminal:
         console.width = 120
     console.print(table)
+    return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from experiments.sweep import plan_table, run_sweep
+    from experiments.sweepfile import load_sweep
+
+    if args.check:
+        console = Console()
+        if not console.is_terminal:
+            console.width = 120
+        console.print(plan_table(load_sweep(args.sweep)))
+        return 0
+    if args.out is None:
+        raise UserError("--out DIR is required: the folder the runs are written to")
+    done = run_sweep(
+        args.sweep,
+        args.out,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        resume=args.resume,
+        retry_failed=args.retry_failed,
+        progress=not args.quiet,
+    )
+    console = Console(stderr=True, highlight=False)
+    for line in done.lines(args.out):
+        console.print(line, soft_wrap=True)
+    return 0
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from experiments.analysis import analyze
+
+    report = analyze(args.folder, args.report)
+    Console(stderr=True).print(f"report written to {report}")
     return 0
 
 

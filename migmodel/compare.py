@@ -32,6 +32,9 @@ MAIN_MEASURES = (
 )
 """The measures :func:`outcomes` reports, in total and for US encounters by pattern."""
 
+OUTCOMES = (*MAIN_MEASURES, *(f"us_encounters.{pattern}" for pattern in FLOW_PATTERNS))
+"""The names of the outcomes :func:`outcomes` returns, in its order."""
+
 
 def outcomes(results: Results | pd.DataFrame) -> pd.Series:
     """Return a run's main outcomes, summed over the run (people).

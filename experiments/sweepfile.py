@@ -1,0 +1,583 @@
+"""Sweep files: which runs a sweep makes, read from TOML and validated.
+
+A sweep file names a base scenario, the *levers* (policy choices) and *uncertainties* (model
+parameters nobody knows exactly) it varies, the design that picks their values, the seeds
+each point runs, and the outcomes to record::
+
+    description = "Mexico's southern-border enforcement against extra temporary-worker visas"
+    scenario = "baseline"              # a built-in name or a path (relative to this file)
+    seeds = 5                          # seeds 0..4 at every point, or a list: [11, 12, 13]
+    design = "grid"                    # grid | latin | sobol | morris, or a [design] table
+
+    [base]                             # changes to the base scenario for every run
+    people_per_agent = 500
+
+    [levers]
+    "policies.mexico_southern_border.intensity" = [0, 0.25, 0.5, 0.75, 1]
+    "policies.temporary_worker_visas.extra_visas_per_year" = [0, 100_000, 200_000, 400_000]
+
+    [uncertainties]
+    "route_choice.sensitivity" = { range = [0.25, 1.0], steps = 3 }
+
+    [outcomes]
+    summaries = ["us_encounters.northern_triangle", "mexico_apprehensions", "deaths"]
+    series = ["us_encounters"]         # optional: daily measures by flow pattern ...
+    frequency = "month"                # ... summed by month or fiscal_year
+
+A factor's name is where it lives in a scenario: ``days``, ``push.HND``,
+``route_choice.sensitivity``, ``enforcement.us_border``, or
+``policies.<policy>.<parameter>`` for a policy's declared parameter. A policy the base
+scenario does not switch on is added, in force for the whole run. Values and ranges are checked
+against the parameters' declared ranges (:data:`migmodel.scenario.PARAMETERS`, each policy's
+``parameters``) with the same messages as scenario files.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from experiments.designs import METHODS, SAMPLED, Axis, Design, count, points
+from migmodel.compare import OUTCOMES
+from migmodel.model import MEASURES
+from migmodel.scenario import PARAMETERS, Scenario, load_scenario, scenario_from_dict
+from migmodel.schema import Number, ScenarioError, Table, unknown_key
+from policies import available
+
+TOP_KEYS = (
+    "name",
+    "description",
+    "scenario",
+    "base",
+    "levers",
+    "uncertainties",
+    "design",
+    "seeds",
+    "outcomes",
+)
+KINDS = {"levers": "lever", "uncertainties": "uncertainty"}
+FREQUENCIES = ("month", "fiscal_year")
+MAX_SEEDS = 100_000
+
+
+class SweepError(ScenarioError):
+    """A sweep file, or a request about its results, is invalid; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One lever or uncertainty: where it lives in a scenario and the values it takes.
+
+    Attributes:
+        name: its address in a scenario, e.g. ``policies.mexico_southern_border.intensity``.
+        kind: ``lever`` or ``uncertainty``.
+        number: the declared parameter (unit, range, help, whether whole).
+        values: listed values (grid designs), or None for a range.
+        low: the range's low end (or the smallest value).
+        high: the range's high end (or the largest value).
+        steps: a grid over a range: this many evenly spaced values.
+    """
+
+    name: str
+    kind: str
+    number: Number
+    values: tuple[float, ...] | None
+    low: float
+    high: float
+    steps: int | None = None
+
+    def grid(self) -> tuple[float, ...] | None:
+        """Return the values a grid takes: the listed ones, or ``steps`` across the range."""
+        if self.values is not None:
+            return self.values
+        if self.steps is None:
+            return None
+        grid = np.linspace(self.low, self.high, self.steps)
+        if self.number.integer:
+            grid = np.unique(np.round(grid))
+        return tuple(float(v) for v in grid)
+
+    def axis(self) -> Axis:
+        """Return the factor as a design sees it."""
+        return Axis(self.name, self.low, self.high, self.grid(), self.number.integer)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the factor's values as a sweep file writes them."""
+        if self.values is not None:
+            return {"values": list(self.values)}
+        out: dict[str, Any] = {"range": [self.low, self.high]}
+        if self.steps is not None:
+            out["steps"] = self.steps
+        return out
+
+    def describe(self) -> str:
+        """Return the values in words, e.g. ``0, 0.5, 1`` or ``0.25 – 1``."""
+        if self.values is not None:
+            return ", ".join(_number(v) for v in self.values)
+        steps = f" in {self.steps} steps" if self.steps else ""
+        return f"{_number(self.low)} – {_number(self.high)}{steps}"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run of a sweep: a point of the design and a seed.
+
+    Attributes:
+        run_id: a hash of the point's values and the seed; the same in every session.
+        point: index of the point among the sweep's distinct points.
+        replicate: index of the seed among the sweep's seeds.
+        seed: the model's random seed.
+        values: the factors' values at the point.
+    """
+
+    run_id: str
+    point: int
+    replicate: int
+    seed: int
+    values: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The design laid out: its rows, the distinct points and the runs.
+
+    Attributes:
+        matrix: the design's rows (one per design point, in the design's order; rows may
+            repeat), one column per factor.
+        row_point: for each row, the index of its distinct point.
+        unique: the distinct points, one row each.
+        runs: every distinct point × every seed.
+    """
+
+    matrix: np.ndarray
+    row_point: np.ndarray
+    unique: np.ndarray
+    runs: tuple[Run, ...]
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A validated sweep: a base scenario, factors, a design, seeds and outcomes."""
+
+    name: str
+    description: str
+    base: Scenario
+    factors: tuple[Factor, ...]
+    design: Design
+    seeds: tuple[int, ...]
+    summaries: tuple[str, ...]
+    series: tuple[str, ...] = ()
+    frequency: str = "month"
+    source: Path | None = None
+
+    @property
+    def levers(self) -> tuple[Factor, ...]:
+        """The factors that are policy choices."""
+        return tuple(f for f in self.factors if f.kind == "lever")
+
+    @property
+    def uncertainties(self) -> tuple[Factor, ...]:
+        """The factors that are uncertain model parameters."""
+        return tuple(f for f in self.factors if f.kind == "uncertainty")
+
+    @functools.cached_property
+    def plan(self) -> Plan:
+        """The design's rows, distinct points and runs (computed once)."""
+        matrix = points(self.design, [f.axis() for f in self.factors])
+        index: dict[tuple[float, ...], int] = {}
+        row_point = np.empty(len(matrix), dtype=np.int64)
+        for i, row in enumerate(matrix.tolist()):
+            row_point[i] = index.setdefault(tuple(row), len(index))
+        unique = np.array(list(index), dtype=float).reshape(len(index), len(self.factors))
+        names = [f.name for f in self.factors]
+        runs = tuple(
+            Run(run_id(values, seed), p, r, seed, values)
+            for p, row in enumerate(unique.tolist())
+            for values in [dict(zip(names, row, strict=True))]
+            for r, seed in enumerate(self.seeds)
+        )
+        return Plan(matrix, row_point, unique, runs)
+
+    def count(self) -> int:
+        """Return the number of design points (with repeats), without sampling."""
+        return count(self.design, [f.axis() for f in self.factors])
+
+    def scenario(self, values: Mapping[str, float]) -> Scenario:
+        """Return the base scenario with the factors set to ``values``, validated."""
+        raw = self.base.to_dict()
+        for factor in self.factors:
+            value = values[factor.name]
+            _set(raw, factor.name, int(value) if factor.number.integer else float(value))
+        return scenario_from_dict(raw, source=self.base.source)
+
+    def spec(self) -> dict[str, Any]:
+        """Return everything that decides the runs and their results, as JSON-ready data."""
+        spec = {
+            "base": self.base.to_dict(),
+            **{
+                kind: {f.name: f.to_dict() for f in self.factors if f.kind == KINDS[kind]}
+                for kind in KINDS
+            },
+            "design": self.design.to_dict(),
+            "seeds": list(self.seeds),
+            "outcomes": {
+                "summaries": list(self.summaries),
+                "series": list(self.series),
+                "frequency": self.frequency,
+            },
+        }
+        return json.loads(json.dumps(spec, default=str))
+
+    def fingerprint(self) -> str:
+        """Return a hash of :meth:`spec`: equal for sweeps that make the same runs."""
+        text = json.dumps(self.spec(), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def run_id(values: Mapping[str, float], seed: int) -> str:
+    """Return a run's stable id: a hash of its factors' values and its seed."""
+    key = {"values": {k: float(v) for k, v in values.items()}, "seed": int(seed)}
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    """Read and validate a sweep file.
+
+    Raises:
+        SweepError: the file is missing or invalid; the message names the file, the key, the
+            value and what is allowed.
+    """
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise SweepError(f"{path}: no such sweep file")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise SweepError(f"{path.name}: not valid TOML: {err}") from None
+    except UnicodeDecodeError:
+        raise SweepError(f"{path.name}: not a text file (UTF-8 TOML expected)") from None
+    try:
+        return sweep_from_dict(raw, source=path.resolve())
+    except ScenarioError as err:
+        raise SweepError(f"{path.name}: {err}") from None
+
+
+def sweep_from_spec(name: str, description: str, spec: Mapping[str, Any]) -> Sweep:
+    """Rebuild a sweep from the :meth:`Sweep.spec` a results folder keeps."""
+    base = scenario_from_dict(dict(spec["base"]))
+    raw = {k: spec[k] for k in ("levers", "uncertainties", "design", "seeds", "outcomes")}
+    return sweep_from_dict({"name": name, "description": description, **raw}, base=base)
+
+
+def sweep_from_dict(
+    raw: Mapping[str, Any], source: Path | None = None, base: Scenario | None = None
+) -> Sweep:
+    """Validate plain data (as read from a sweep file) into a :class:`Sweep`.
+
+    Args:
+        raw: the sweep file's tables and keys.
+        source: the file, to resolve a base scenario's relative path.
+        base: use this base scenario rather than ``raw``'s ``scenario`` and ``base``.
+
+    Raises:
+        ScenarioError: naming the key, the value and what is allowed.
+    """
+    for key in raw:
+        if key not in TOP_KEYS:
+            raise SweepError(unknown_key("sweep file", key, TOP_KEYS))
+    design = _design(raw.get("design", "grid"))
+    if base is None:
+        base = _base(raw.get("scenario", "baseline"), raw.get("base", {}), source)
+    factors: list[Factor] = []
+    for kind in KINDS:
+        table = raw.get(kind, {})
+        if not isinstance(table, dict):
+            raise SweepError(f"{kind} must be a table, e.g. [{kind}]")
+        for name, spec in _leaves(table):
+            if any(f.name == name for f in factors):
+                raise SweepError(f"{name} is given twice (a factor is a lever or an uncertainty)")
+            factors.append(_factor(kind, name, spec, design.method, base))
+    if not factors:
+        raise SweepError(
+            "nothing to vary: give at least one factor in [levers] or [uncertainties], e.g. "
+            '"policies.mexico_southern_border.intensity" = [0, 0.5, 1]'
+        )
+    summaries, series, frequency = _outcomes(raw.get("outcomes", list(OUTCOMES)))
+    name = raw.get("name", source.stem if source else "sweep")
+    description = raw.get("description", "")
+    for key, value in (("name", name), ("description", description)):
+        if not isinstance(value, str):
+            raise SweepError(f"{key} = {value!r} must be a text string")
+    return Sweep(
+        name=name,
+        description=description,
+        base=base,
+        factors=tuple(factors),
+        design=design,
+        seeds=_seeds(raw.get("seeds", 1)),
+        summaries=summaries,
+        series=series,
+        frequency=frequency,
+        source=source,
+    )
+
+
+def _base(name: Any, changes: Any, source: Path | None) -> Scenario:
+    if not isinstance(name, str):
+        raise SweepError(f"scenario = {name!r} must be a built-in scenario name or a path")
+    target: str | Path = name
+    if (name.endswith(".toml") or "/" in name) and source is not None:
+        path = Path(name).expanduser()
+        target = path if path.is_absolute() else source.parent / path
+    try:
+        base = load_scenario(target)
+    except ScenarioError as err:
+        raise SweepError(f"scenario = {name!r}: {err}") from None
+    if not isinstance(changes, dict):
+        raise SweepError("base must be a table of scenario parameters, e.g. [base] days = 365")
+    if "policies" in changes:
+        raise SweepError(
+            "[base] cannot change policies: switch them on in a scenario file and name it in "
+            "scenario = ..., or make their parameters levers"
+        )
+    try:
+        return base.replace(**changes) if changes else base
+    except ScenarioError as err:
+        raise SweepError(f"[base] {err}") from None
+
+
+def _leaves(table: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Flatten nested tables: ``[levers.policies.darien] intensity = [...]`` is one factor."""
+    out = []
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        spec = isinstance(value, dict) and bool({"values", "range", "steps"} & set(value))
+        if isinstance(value, dict) and not spec and not _addresses(name):
+            out.extend(_leaves(value, f"{name}."))
+        else:
+            out.append((name, value))
+    return out
+
+
+def _addresses(name: str) -> bool:
+    """Return whether ``name`` is a whole factor name (not the start of one)."""
+    try:
+        _parameter(name)
+    except SweepError:
+        return False
+    return True
+
+
+def _parameter(name: str) -> Number:
+    """Return the declared parameter a factor's name addresses."""
+    parts = name.split(".")
+    if parts[0] == "policies":
+        known = available()
+        if len(parts) != 3:
+            raise SweepError(
+                f"{name}: name a policy parameter as policies.<policy>.<parameter>, e.g. "
+                "policies.mexico_southern_border.intensity"
+            )
+        if parts[1] not in known:
+            message = unknown_key(name, parts[1], sorted(known))
+            raise SweepError(message.replace("unknown key", "unknown policy"))
+        declared = known[parts[1]].parameters
+        if parts[2] not in declared:
+            raise SweepError(unknown_key(name, parts[2], list(declared)))
+        return declared[parts[2]]
+    if parts[0] not in PARAMETERS:
+        allowed = [*PARAMETERS, "policies.<policy>.<parameter>"]
+        raise SweepError(unknown_key(name, parts[0], allowed).replace("key", "parameter", 1))
+    spec = PARAMETERS[parts[0]]
+    if isinstance(spec, Table):
+        if len(parts) == 1:
+            raise SweepError(
+                f"{name} is a table: name one of its keys, {name}.KEY with KEY one of "
+                f"{', '.join(spec.keys)}"
+            )
+        if len(parts) != 2 or parts[1] not in spec.keys:
+            raise SweepError(unknown_key(name, ".".join(parts[1:]), spec.keys))
+        return spec.value
+    if len(parts) != 1:
+        raise SweepError(f"{name}: {parts[0]} is a single number; name it as {parts[0]}")
+    return spec
+
+
+def _factor(kind: str, name: str, spec: Any, method: str, base: Scenario) -> Factor:
+    where = f"{kind} {name}"
+    try:
+        number = _parameter(name)
+    except SweepError as err:
+        raise SweepError(f"{kind} {err}") from None
+    parts = name.split(".")
+    if parts[0] == "policies":
+        times = sum(p.name == parts[1] for p in base.policies)
+        if times > 1:
+            raise SweepError(
+                f"{where}: the base scenario switches {parts[1]} on {times} times; a factor "
+                "cannot say which one to change (use a base scenario with one)"
+            )
+    if isinstance(spec, list):
+        spec = {"values": spec}
+    if not isinstance(spec, dict):
+        raise SweepError(
+            f"{where} = {spec!r}: give a list of values, e.g. [0, 0.5, 1], or a range, "
+            "e.g. { range = [0, 1] }"
+        )
+    for key in spec:
+        if key not in ("values", "range", "steps"):
+            raise SweepError(unknown_key(where, key, ("values", "range", "steps")))
+    if ("values" in spec) == ("range" in spec):
+        raise SweepError(f"{where}: give either values = [...] or range = [low, high]")
+    values, steps = None, None
+    if "values" in spec:
+        raw = spec["values"]
+        if not isinstance(raw, list) or not raw:
+            raise SweepError(f"{where} values = {raw!r} must be a non-empty list of numbers")
+        values = tuple(float(number.check(where, v)) for v in raw)
+        if len(set(values)) < len(values):
+            raise SweepError(f"{where} values = {raw!r} lists a value twice")
+        low, high = min(values), max(values)
+    else:
+        raw = spec["range"]
+        if not isinstance(raw, list) or len(raw) != 2:
+            raise SweepError(f"{where} range = {raw!r} must be [low, high]")
+        low, high = (float(number.check(where, v)) for v in raw)
+        if not low < high:
+            raise SweepError(f"{where} range = {raw!r}: low must be below high")
+        if "steps" in spec:
+            steps = spec["steps"]
+            if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
+                raise SweepError(f"{where} steps = {steps!r} must be a whole number ≥ 2")
+    if method == "grid" and values is None and steps is None:
+        raise SweepError(
+            f"{where}: a grid needs values = [...], or steps = N to spread N values over the range"
+        )
+    if method in SAMPLED and values is not None:
+        raise SweepError(
+            f"{where}: design {method} samples every factor from a range; give "
+            "range = [low, high] (or use design grid for listed values)"
+        )
+    if method in SAMPLED and steps is not None:
+        raise SweepError(f"{where}: steps applies to grid designs only, not {method}")
+    return Factor(name, KINDS[kind], number, values, low, high, steps)
+
+
+def _design(raw: Any) -> Design:
+    if isinstance(raw, str):
+        raw = {"method": raw}
+    if not isinstance(raw, dict):
+        raise SweepError(
+            f"design = {raw!r} must be one of {', '.join(METHODS)} or a [design] table"
+        )
+    keys = ("method", "samples", "second_order", "levels", "seed")
+    for key in raw:
+        if key not in keys:
+            raise SweepError(unknown_key("[design]", key, keys))
+    method = raw.get("method")
+    if method not in METHODS:
+        close = unknown_key("design", str(method), METHODS).split(": ", 1)[1]
+        raise SweepError(f"design = {method!r} is not a design we know: {close}")
+    applies = {"samples": SAMPLED, "seed": SAMPLED, "second_order": ("sobol",)}
+    applies["levels"] = ("morris",)
+    for key, methods in applies.items():
+        if key in raw and method not in methods:
+            raise SweepError(
+                f"[design] {key} applies to {' and '.join(methods)} only, not {method}"
+            )
+    samples = raw.get("samples", 0)
+    if method in SAMPLED:
+        if isinstance(samples, bool) or not isinstance(samples, int) or samples < 2:
+            raise SweepError(
+                f"[design] samples = {samples!r}: design {method} needs samples = a whole "
+                "number ≥ 2 (latin: points; sobol: base sample, a power of 2; morris: "
+                "trajectories)"
+            )
+        if method == "sobol" and samples & (samples - 1):
+            raise SweepError(
+                f"[design] samples = {samples} must be a power of 2 for a Sobol' sequence "
+                f"(e.g. {2 ** round(math.log2(samples))})"
+            )
+    second_order = raw.get("second_order", False)
+    if not isinstance(second_order, bool):
+        raise SweepError(f"[design] second_order = {second_order!r} must be true or false")
+    levels = raw.get("levels", 4)
+    if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2 or levels % 2:
+        raise SweepError(f"[design] levels = {levels!r} must be an even whole number ≥ 2")
+    seed = raw.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise SweepError(f"[design] seed = {seed!r} must be a whole number ≥ 0")
+    return Design(method, samples, second_order, levels, seed)
+
+
+def _seeds(raw: Any) -> tuple[int, ...]:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        if not 1 <= raw <= MAX_SEEDS:
+            raise SweepError(f"seeds = {raw} must be between 1 and {MAX_SEEDS:,}")
+        return tuple(range(raw))
+    if isinstance(raw, list) and raw:
+        if any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in raw):
+            raise SweepError(f"seeds = {raw!r}: every seed must be a whole number ≥ 0")
+        if len(set(raw)) < len(raw):
+            raise SweepError(f"seeds = {raw!r} lists a seed twice")
+        return tuple(raw)
+    raise SweepError(f"seeds = {raw!r} must be a number of seeds (e.g. 5) or a list of seeds")
+
+
+def _outcomes(raw: Any) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    if isinstance(raw, list):
+        raw = {"summaries": raw}
+    if not isinstance(raw, dict):
+        raise SweepError("outcomes must be a list of outcome names or an [outcomes] table")
+    for key in raw:
+        if key not in ("summaries", "series", "frequency"):
+            raise SweepError(unknown_key("[outcomes]", key, ("summaries", "series", "frequency")))
+    summaries = raw.get("summaries", list(OUTCOMES) if "series" not in raw else [])
+    series = raw.get("series", [])
+    for key, names, allowed in (
+        ("summaries", summaries, OUTCOMES),
+        ("series", series, MEASURES),
+    ):
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise SweepError(f"[outcomes] {key} = {names!r} must be a list of names")
+        for name in names:
+            if name not in allowed:
+                message = unknown_key(f"[outcomes] {key}", name, allowed)
+                raise SweepError(message.replace("unknown key", "unknown outcome"))
+        if len(set(names)) < len(names):
+            raise SweepError(f"[outcomes] {key} = {names!r} lists an outcome twice")
+    if not summaries and not series:
+        raise SweepError("[outcomes]: record at least one summary or series")
+    frequency = raw.get("frequency", "month")
+    if frequency not in FREQUENCIES:
+        raise SweepError(f"[outcomes] frequency = {frequency!r}: allowed: {', '.join(FREQUENCIES)}")
+    return tuple(summaries), tuple(series), frequency
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:g}"
+
+
+def _set(raw: dict[str, Any], name: str, value: float) -> None:
+    """Set a factor in a scenario's plain data (as :meth:`Scenario.to_dict` gives it)."""
+    parts = name.split(".")
+    if parts[0] == "policies":
+        specs = raw["policies"]
+        matching = [p for p in specs if p["name"] == parts[1]]
+        if matching:
+            matching[0][parts[2]] = value
+        else:
+            specs.append({"name": parts[1], parts[2]: value})
+    elif len(parts) == 2:
+        raw[parts[0]] = {**raw[parts[0]], parts[1]: value}
+    else:
+        raw[name] = value
