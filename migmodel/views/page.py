@@ -10,6 +10,7 @@ change: the session stays the same object, so without it Solara would see nothin
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
@@ -37,6 +38,16 @@ CSS = """
 """
 SPEEDS = {"slow": 1.0, "medium": 0.3, "fast": 0.0}
 """Pause between steps while playing, in seconds."""
+_LOCAL = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """This thread's Markdown converter (making one costs more than converting a page)."""
+    if not hasattr(_LOCAL, "markdown"):
+        _LOCAL.markdown = markdown.Markdown(extensions=["tables"])
+    return _LOCAL.markdown
+
+
 HINT = {"color": "#555", "font-size": "0.9em"}
 """The style of the explanations under controls."""
 
@@ -48,7 +59,7 @@ def Prose(text: str, style: dict[str, str] | None = None) -> None:
     (Solara's own Markdown loads KaTeX from the CDN for math, which is not bundled, and would
     read dollar amounts as math.)
     """
-    body = solara.use_memo(lambda: markdown.markdown(text, extensions=["tables"]), [text])
+    body = solara.use_memo(lambda: _markdown().reset().convert(text), [text])
     css = ";".join(f"{k}: {v}" for k, v in (style or {}).items())
     solara.HTML(tag="div", unsafe_innerHTML=body, style=css, classes=["migmodel-prose"])
 
@@ -206,7 +217,9 @@ def LessonPicker(
     set_classroom: Callable[[Classroom | None], None],
 ) -> None:
     """Choose a guided lesson; it sets the scenario, seed and runs every student shares."""
-    titles = {load_lesson(name).title: name for name in builtin_lessons()}
+    titles = solara.use_memo(  # read once, not at every step
+        lambda: {load_lesson(name).title: name for name in builtin_lessons()}, dependencies=[]
+    )
 
     def start(title: str | None) -> str | None:
         if not title:
