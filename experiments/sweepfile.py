@@ -38,7 +38,6 @@ import functools
 import hashlib
 import json
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +49,7 @@ from experiments.designs import METHODS, SAMPLED, Axis, Design, count, points
 from migmodel.compare import OUTCOMES
 from migmodel.model import MEASURES
 from migmodel.scenario import PARAMETERS, Scenario, load_scenario, scenario_from_dict
-from migmodel.schema import Number, ScenarioError, Table, unknown_key
+from migmodel.schema import Number, ScenarioError, Table, read_toml, unknown_key
 from policies import available
 
 TOP_KEYS = (
@@ -259,12 +258,7 @@ def load_sweep(path: str | Path) -> Sweep:
     path = Path(path).expanduser()
     if not path.is_file():
         raise SweepError(f"{path}: no such sweep file")
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise SweepError(f"{path.name}: not valid TOML: {err}") from None
-    except UnicodeDecodeError:
-        raise SweepError(f"{path.name}: not a text file (UTF-8 TOML expected)") from None
+    raw = read_toml(path, SweepError)
     try:
         return sweep_from_dict(raw, source=path.resolve())
     except ScenarioError as err:

@@ -9,7 +9,6 @@ record outcomes for the worksheet. The format is in ``experiments/lessons/README
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from geo import Network, load_network
 from migmodel.compare import MAIN_MEASURES
 from migmodel.patterns import FLOW_PATTERNS
 from migmodel.scenario import Scenario, load_scenario
-from migmodel.schema import ScenarioError, check_date, unknown_key
+from migmodel.schema import ScenarioError, check_date, read_toml, unknown_key
 from migmodel.views.figures import PANELS
 
 LESSONS_DIR = Path(__file__).resolve().parents[1] / "experiments" / "lessons"
@@ -122,10 +121,7 @@ def load_lesson(name_or_path: str | Path) -> Lesson:
             raise ScenarioError(
                 f"no lesson {name_or_path!r}; built-in: {', '.join(builtin_lessons())}"
             )
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ScenarioError(f"{path}: {error}") from None
+    raw = read_toml(path)
     try:
         return _lesson(path.stem, raw)
     except ScenarioError as error:

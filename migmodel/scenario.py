@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from migmodel.schema import (
     Table,
     check_date,
     check_text,
+    read_toml,
     unknown_key,
 )
 
@@ -341,12 +341,7 @@ def _resolve(name_or_path: str | Path) -> Path:
 def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if path in seen:
         raise ScenarioError(f"{path.name}: extends itself in a loop")
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path.name}: not valid TOML: {err}") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path.name}: not a text file (UTF-8 TOML expected)") from None
+    raw = read_toml(path)
     parent = raw.pop("extends", None)
     if parent is None:
         return raw

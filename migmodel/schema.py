@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -98,3 +100,15 @@ def check_text(key: str, value: Any) -> str:
 
 def _fmt(x: float) -> str:
     return f"{x:g}" if abs(x) < 1e7 else f"{x:.3g}"
+
+
+def read_toml(path: Path, error: type[ScenarioError] = ScenarioError) -> dict[str, Any]:
+    """Read a TOML file, or raise ``error`` naming the file and what is wrong with it."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise error(f"{path.name}: not valid TOML: {err}") from None
+    except UnicodeDecodeError:
+        raise error(f"{path.name}: not a text file (UTF-8 TOML expected)") from None
+    except OSError as err:
+        raise error(f"{path}: cannot be read ({err.strerror})") from None
