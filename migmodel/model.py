@@ -320,7 +320,14 @@ class MigrationModel(mesa.Model):
             end_day=-1,
         )
         self._schedule(ids, self.day)
-        self._note(ids, "leaves", node, lambda k: f"party of {party[k]}, {budget[k]:,.0f} USD each")
+        if self.diary is not None:
+            self.diary.note(
+                self,
+                ids,
+                "leaves",
+                node,
+                lambda k: f"party of {party[k]}, {budget[k]:,.0f} USD each",
+            )
         return ids
 
     def _arrive(self, ids: np.ndarray) -> np.ndarray:
@@ -334,7 +341,8 @@ class MigrationModel(mesa.Model):
         caught = ~died & (draw[1] < self.apprehension[pattern, edge])
         self._finish(ids[died], DIED)
         self._count("deaths", ids[died])
-        self._note(ids[died], "dies", self.src[edge[died]], self._leg(edge[died]))
+        if self.diary is not None:
+            self.diary.note(self, ids[died], "dies", self.src[edge[died]], self._leg(edge[died]))
         self._apprehended(ids[caught], edge[caught])
 
         ok = ~(died | caught)
@@ -346,12 +354,16 @@ class MigrationModel(mesa.Model):
         arrived = self.is_destination[node]
         self._count("evaded_into_us", ids[arrived])
         self._finish(ids[arrived], EVADED)
-        self._note(ids[arrived], "enters_us", node[arrived])
+        if self.diary is not None:
+            self.diary.note(self, ids[arrived], "enters_us", node[arrived])
         ids, node = ids[~arrived], node[~arrived]
         wait = self.wait_days[node]
         pop.status[ids] = WAITING
-        self._note(ids, "arrives", node)
-        self._note(ids[wait > 0], "waits", node[wait > 0], lambda k: days(wait[wait > 0][k]))
+        if self.diary is not None:
+            self.diary.note(self, ids, "arrives", node)
+            self.diary.note(
+                self, ids[wait > 0], "waits", node[wait > 0], lambda k: days(wait[wait > 0][k])
+            )
         self._schedule(ids[wait > 0], self.day + wait[wait > 0])
         return ids[wait == 0]
 
@@ -365,13 +377,15 @@ class MigrationModel(mesa.Model):
         mexico = np.isin(auth, _MEXICO)
         self._count("mexico_apprehensions", ids[mexico])
         self._count("other_apprehensions", ids[~mexico & ~us])
-        self._note(
-            ids[~us],
-            "apprehended",
-            self.src[edge[~us]],
-            lambda k: f"by {AUTHORITIES[auth[~us][k]]}",
-        )
-        self._note(ids[us], "encountered", self.src[edge[us]])
+        if self.diary is not None:
+            self.diary.note(
+                self,
+                ids[~us],
+                "apprehended",
+                self.src[edge[~us]],
+                lambda k: f"by {AUTHORITIES[auth[~us][k]]}",
+            )
+            self.diary.note(self, ids[us], "encountered", self.src[edge[us]])
 
         at_us = ids[us]
         self._count("us_encounters", at_us)
@@ -385,7 +399,8 @@ class MigrationModel(mesa.Model):
         removed = self.rng.random(at_us.size) < self.levers.removal_share[pattern]
         self._count("released_in_us", at_us[~removed])
         self._finish(at_us[~removed], RELEASED)
-        self._note(at_us[~removed], "released", self.src[edge[us][~removed]])
+        if self.diary is not None:
+            self.diary.note(self, at_us[~removed], "released", self.src[edge[us][~removed]])
 
         # Removed at the US border, or deported from transit: some try again. Mexicans are
         # returned to the Mexican side of the crossing they tried, everyone else to their origin.
@@ -414,9 +429,12 @@ class MigrationModel(mesa.Model):
         pop.status[again] = WAITING
         delay = np.maximum(self.reattempt_delay[pattern[retry]], 1)
         self._schedule(again, self.day + delay)
-        self._note(back, "sent_back", place)
-        self._note(again, "tries_again", place[retry], lambda k: f"in {days(delay[k])}")
-        self._note(back[~retry], "gives_up", place[~retry])
+        if self.diary is not None:
+            self.diary.note(self, back, "sent_back", place)
+            self.diary.note(
+                self, again, "tries_again", place[retry], lambda k: f"in {days(delay[k])}"
+            )
+            self.diary.note(self, back[~retry], "gives_up", place[~retry])
 
     def _move(self, ids: np.ndarray) -> None:
         """Let migrants ready to move choose an edge, pay and set off."""
@@ -432,7 +450,10 @@ class MigrationModel(mesa.Model):
             stuck = ids[broke]
             pop.budget[stuck] += work["income_usd"]
             self._schedule(stuck, self.day + max(1, int(work["days"])))
-            self._note(stuck, "works", node[broke], lambda k: days(max(1, int(work["days"]))))
+            if self.diary is not None:
+                self.diary.note(
+                    self, stuck, "works", node[broke], lambda k: days(max(1, int(work["days"])))
+                )
             ids, node, edge, price = ids[~broke], node[~broke], edge[~broke], price[~broke]
         leaving = node == pop.origin[ids]
         starting = ids[leaving]
@@ -446,7 +467,8 @@ class MigrationModel(mesa.Model):
         self.flows[self.day] += np.bincount(edge, weights=pop.people[ids], minlength=len(self.src))
         pop.edge[ids], pop.status[ids] = edge, TRAVELLING
         self._schedule(ids, self.day + self.travel_days[edge])
-        self._note(ids, "sets_off", node, self._leg(edge, paid=price))
+        if self.diary is not None:
+            self.diary.note(self, ids, "sets_off", node, self._leg(edge, paid=price))
 
     def count_port_encounters(self, people: np.ndarray) -> None:
         """Count people per nationality met at a port of entry today (e.g. with appointments).
@@ -486,19 +508,13 @@ class MigrationModel(mesa.Model):
 
     # ------------------------------------------------------------------ following
     def follow(self, rows: list[int]) -> Diary:
-        """Record, from now on, every event of the migrants in ``rows`` in :attr:`diary`."""
+        """Record, from now on, every event of the migrants in ``rows`` in :attr:`diary`.
+
+        Each event site checks ``self.diary`` first, so a run that follows nobody does none
+        of the diary's work.
+        """
         self.diary = Diary(rows)
         return self.diary
-
-    def _note(
-        self,
-        ids: np.ndarray,
-        event: str,
-        nodes: np.ndarray,
-        detail: Callable[[int], str] | None = None,
-    ) -> None:
-        if self.diary is not None:
-            self.diary.note(self, ids, event, nodes, detail)
 
     def _leg(self, edge: np.ndarray, paid: np.ndarray | None = None) -> Callable[[int], str]:
         """Describe leg ``edge[k]``: where to, how, how long, at what cost."""
