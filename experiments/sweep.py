@@ -220,7 +220,7 @@ def _run_all(
     schema = dataset.runs_schema(sweep)
     key = sweep.fingerprint()
     began = time.perf_counter()
-    with _client(workers, scheduler, console) as (client, described):
+    with dask_client(workers, scheduler, console) as (client, described):
         summary.cluster = described
         summary.workers = len(client.scheduler_info(n_workers=-1)["workers"])
         with contextlib.suppress(Exception):  # workers import migmodel before the clock starts
@@ -270,7 +270,7 @@ def _run_all(
 
 
 @contextlib.contextmanager
-def _client(workers: int | None, scheduler: str | None, console: Console) -> Iterator[tuple]:
+def dask_client(workers: int | None, scheduler: str | None, console: Console) -> Iterator[tuple]:
     """Yield a Dask client on a new local cluster or on the scheduler at ``scheduler``."""
     import dask
     from distributed import Client, LocalCluster

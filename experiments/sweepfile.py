@@ -48,9 +48,15 @@ import numpy as np
 from experiments.designs import METHODS, SAMPLED, Axis, Design, count, points
 from migmodel.compare import OUTCOMES
 from migmodel.model import MEASURES
-from migmodel.scenario import PARAMETERS, Scenario, load_scenario, scenario_from_dict
-from migmodel.schema import Number, ScenarioError, Table, read_toml, unknown_key
-from policies import available
+from migmodel.scenario import (
+    Scenario,
+    load_scenario,
+    parameter,
+    policy_instance,
+    scenario_from_dict,
+    set_parameter,
+)
+from migmodel.schema import Number, ScenarioError, read_toml, unknown_key
 
 TOP_KEYS = (
     "name",
@@ -215,7 +221,7 @@ class Sweep:
         raw = self.base.to_dict()
         for factor in self.factors:
             value = values[factor.name]
-            _set(raw, factor.name, int(value) if factor.number.integer else float(value))
+            set_parameter(raw, factor.name, int(value) if factor.number.integer else float(value))
         return scenario_from_dict(raw, source=self.base.source)
 
     def spec(self) -> dict[str, Any]:
@@ -372,38 +378,17 @@ def _addresses(name: str) -> bool:
 
 
 def _parameter(name: str) -> Number:
-    """Return the declared parameter a factor's name addresses."""
-    parts = name.split(".")
-    if parts[0] == "policies":
-        known = available()
-        if len(parts) != 3:
-            raise SweepError(
-                f"{name}: name a policy parameter as policies.<policy>.<parameter>, e.g. "
-                "policies.mexico_southern_border.intensity"
-            )
-        if parts[1] not in known:
-            message = unknown_key(name, parts[1], sorted(known))
-            raise SweepError(message.replace("unknown key", "unknown policy"))
-        declared = known[parts[1]].parameters
-        if parts[2] not in declared:
-            raise SweepError(unknown_key(name, parts[2], list(declared)))
-        return declared[parts[2]]
-    if parts[0] not in PARAMETERS:
-        allowed = [*PARAMETERS, "policies.<policy>.<parameter>"]
-        raise SweepError(unknown_key(name, parts[0], allowed).replace("key", "parameter", 1))
-    spec = PARAMETERS[parts[0]]
-    if isinstance(spec, Table):
-        if len(parts) == 1:
-            raise SweepError(
-                f"{name} is a table: name one of its keys, {name}.KEY with KEY one of "
-                f"{', '.join(spec.keys)}"
-            )
-        if len(parts) != 2 or parts[1] not in spec.keys:
-            raise SweepError(unknown_key(name, ".".join(parts[1:]), spec.keys))
-        return spec.value
-    if len(parts) != 1:
-        raise SweepError(f"{name}: {parts[0]} is a single number; name it as {parts[0]}")
-    return spec
+    try:
+        return parameter(name)
+    except ScenarioError as err:
+        raise SweepError(str(err)) from None
+
+
+def _instance(text: str) -> tuple[str, int | None]:
+    try:
+        return policy_instance(text)
+    except ScenarioError as err:
+        raise SweepError(str(err)) from None
 
 
 def _factor(kind: str, name: str, spec: Any, method: str, base: Scenario) -> Factor:
@@ -414,11 +399,17 @@ def _factor(kind: str, name: str, spec: Any, method: str, base: Scenario) -> Fac
         raise SweepError(f"{kind} {err}") from None
     parts = name.split(".")
     if parts[0] == "policies":
-        times = sum(p.name == parts[1] for p in base.policies)
-        if times > 1:
+        policy, k = _instance(parts[1])
+        times = sum(p.name == policy for p in base.policies)
+        if k is None and times > 1:
             raise SweepError(
-                f"{where}: the base scenario switches {parts[1]} on {times} times; a factor "
-                "cannot say which one to change (use a base scenario with one)"
+                f"{where}: the base scenario switches {policy} on {times} times; say which "
+                f"one with policies.{policy}#K.{parts[2]}, K from 1 to {times} in file order"
+            )
+        if k is not None and not 1 <= k <= times:
+            raise SweepError(
+                f"{where}: the base scenario switches {policy} on {times} time"
+                f"{'s' if times != 1 else ''}: K must be from 1 to {times}"
             )
     if isinstance(spec, list):
         spec = {"values": spec}
@@ -559,19 +550,3 @@ def _outcomes(raw: Any) -> tuple[tuple[str, ...], tuple[str, ...], str]:
 
 def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:g}"
-
-
-def _set(raw: dict[str, Any], name: str, value: float) -> None:
-    """Set a factor in a scenario's plain data (as :meth:`Scenario.to_dict` gives it)."""
-    parts = name.split(".")
-    if parts[0] == "policies":
-        specs = raw["policies"]
-        matching = [p for p in specs if p["name"] == parts[1]]
-        if matching:
-            matching[0][parts[2]] = value
-        else:
-            specs.append({"name": parts[1], parts[2]: value})
-    elif len(parts) == 2:
-        raw[parts[0]] = {**raw[parts[0]], parts[1]: value}
-    else:
-        raw[name] = value

@@ -22,6 +22,7 @@ EVENTS: dict[str, str] = {
     "leaves": "sets out from home",
     "sets_off": "sets off along a leg of the journey",
     "works": "has run out of money and stops to work",
+    "holds": "waits in Mexico for a legal pathway instead of crossing",
     "arrives": "arrives at a place",
     "waits": "waits at a place (documents, a smuggler, an appointment)",
     "dies": "dies or goes missing on the way",

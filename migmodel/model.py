@@ -4,7 +4,8 @@ Each day (``docs/ODD.md`` gives the rules and the source of every default):
 
 1. **Policies** set today's levers; route choice is re-computed if an edge changed.
 2. **Departures**: would-be migrants leave each origin at a rate set by the scenario's
-   departures per nationality, the push index and the policies; legal pathways divert some.
+   departures per nationality, the push index (and this month's drivers, if the scenario has
+   them) and the policies; legal pathways divert some.
 3. **Events due today**: migrants reaching the end of an edge may die (the edge's hazard) or be
    apprehended (its authority's enforcement), with that authority's consequence; the others
    arrive, and wait at the place if it makes people wait. Waits that end today end.
@@ -27,6 +28,7 @@ import numpy as np
 from geo import AUTHORITIES, Network, load_network
 from migmodel.agents import Migrant
 from migmodel.diary import Diary, days
+from migmodel.drivers import load_drivers
 from migmodel.paths import NO_ROUTE, Paths
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, NATIONALITY_PATTERN, pattern_code
 from migmodel.population import (
@@ -64,6 +66,8 @@ _MEXICO = [AUTHORITIES.index(a) for a in ("mexico_south", "mexico_interior", "me
 _US = AUTHORITIES.index("us_border")
 _DARIEN = AUTHORITIES.index("darien")
 _BUDGET_SIGMA = 0.5
+HOLD_DAYS = 30
+"""Days someone waiting in Mexico for a legal pathway waits before deciding again."""
 
 
 class MigrationModel(mesa.Model):
@@ -95,6 +99,8 @@ class MigrationModel(mesa.Model):
         self.first_date: dt.date = scenario.start - dt.timedelta(days=self.spinup)
         self.date: dt.date = self.first_date
         self.day = 0
+        self.drivers = load_drivers(scenario.drivers) if scenario.drivers else None
+        """Monthly push by nationality (see :mod:`migmodel.drivers`), or None."""
         self._setup_network()
         self._setup_origins()
         self.pop = Population(self._expected_agents())
@@ -102,6 +108,8 @@ class MigrationModel(mesa.Model):
         self.counts = np.zeros((self.total_days, len(FLOW_PATTERNS), len(MEASURES)))
         self.encounters = np.zeros((self.total_days, len(NATIONALITIES), self.n_nodes))
         """US encounters in people by day, nationality and crossing node."""
+        self.port_encounters = np.zeros((self.total_days, len(NATIONALITIES)))
+        """People met at ports of entry by appointment, by day and nationality."""
         self.flows = np.zeros((self.total_days, len(self.src)))
         """People setting off along each edge, by day and edge."""
         self._in_transit = np.zeros(len(FLOW_PATTERNS))
@@ -183,9 +191,10 @@ class MigrationModel(mesa.Model):
     def _expected_agents(self) -> int:
         """Agents the scenario's departures will create, with a margin: the initial capacity."""
         s = self.scenario
+        peak = self.drivers.peak if self.drivers else np.ones(len(NATIONALITIES))
         parties_per_year = sum(
-            s["departures"][n] * s["push"][n] / s["party_size"][NATIONALITY_PATTERN[n]]
-            for n in NATIONALITIES
+            s["departures"][n] * s["push"][n] * peak[i] / s["party_size"][NATIONALITY_PATTERN[n]]
+            for i, n in enumerate(NATIONALITIES)
         )
         per_day = parties_per_year / 365.25 / s.people_per_agent
         return int(1.1 * per_day * self.total_days) + 1024
@@ -205,6 +214,7 @@ class MigrationModel(mesa.Model):
             border_reattempt_share=np.array(
                 [s["border_reattempt_share"][p] for p in FLOW_PATTERNS]
             ),
+            border_hold=np.zeros(len(FLOW_PATTERNS)),
         )
 
     def _update_levers(self) -> None:
@@ -272,6 +282,8 @@ class MigrationModel(mesa.Model):
         """Create today's new migrants at their origins."""
         s = self.scenario
         per_year = np.array([s["departures"][n] * s["push"][n] for n in NATIONALITIES])
+        if self.drivers is not None:
+            per_year = per_year * self.drivers.at(self.date)
         leaving = per_year * self.levers.departures / 365.25
         for policy in self.policies:
             strength = policy.strength(self.date)
@@ -443,6 +455,15 @@ class MigrationModel(mesa.Model):
         pop = self.pop
         node = pop.node[ids]
         edge = self.routes.choose(pop.pattern[ids], node, self.rng.random(ids.size))
+        if self.levers.border_hold.any():  # some wait in Mexico for a pathway instead
+            held = (self.authority[edge] == _US) & (
+                self.rng.random(ids.size) < self.levers.border_hold[pop.pattern[ids]]
+            )
+            if held.any():
+                self._schedule(ids[held], self.day + HOLD_DAYS)
+                if self.diary is not None:
+                    self.diary.note(self, ids[held], "holds", node[held], days(HOLD_DAYS))
+                ids, node, edge = ids[~held], node[~held], edge[~held]
         price = self.cost[edge]
         broke = pop.budget[ids] < price
         if broke.any():  # work where they are, then go on
@@ -478,6 +499,7 @@ class MigrationModel(mesa.Model):
         self.counts[self.day, :, _M["us_encounters"]] += np.bincount(
             self.nat_pattern, weights=people, minlength=len(FLOW_PATTERNS)
         )
+        self.port_encounters[self.day] += people
 
     def _finish(self, ids: np.ndarray, status: int, leaves_transit: bool = True) -> None:
         """End the journeys of ``ids`` with a final status."""

@@ -4,7 +4,9 @@ A scenario file sets the calendar (``start``, ``days``), the scale (``people_per
 model's behavioural parameters and the active policies. Every parameter is declared once in
 :data:`PARAMETERS` with its unit, range, default and help; the defaults are the model's
 documented defaults (``docs/ODD.md`` gives the source of each). A file may start from another
-with ``extends = "baseline"`` and override only some keys.
+with ``extends = "baseline"`` and override only some keys. ``drivers`` names a CSV of monthly
+push by nationality (:mod:`migmodel.drivers`); ``calibration`` names a file written by
+``migmodel calibrate`` whose values are set on top of the file's own.
 
 Example::
 
@@ -16,6 +18,7 @@ Example::
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -23,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from geo import AUTHORITIES
+from migmodel.drivers import load_drivers
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES
 from migmodel.schema import (
     Number,
@@ -165,7 +169,17 @@ PARAMETERS: dict[str, Number | Table] = {
 }
 """Every behavioural parameter with unit, range, default and help (the model's defaults)."""
 
-TOP_KEYS = ("name", "description", "extends", "start", "network", "policies", *PARAMETERS)
+TOP_KEYS = (
+    "name",
+    "description",
+    "extends",
+    "start",
+    "network",
+    "drivers",
+    "calibration",
+    "policies",
+    *PARAMETERS,
+)
 
 
 @dataclass(frozen=True)
@@ -193,6 +207,8 @@ class Scenario:
     values: dict[str, Any]
     policies: tuple[PolicySpec, ...] = ()
     network: Path | None = None
+    drivers: Path | None = None
+    calibration: Path | None = None
     source: Path | None = None
 
     @property
@@ -236,8 +252,9 @@ class Scenario:
                 for p in self.policies
             ],
         }
-        if self.network is not None:
-            out["network"] = str(self.network)
+        for key in ("network", "drivers"):
+            if getattr(self, key) is not None:
+                out[key] = str(getattr(self, key))
         return out
 
     def to_json(self) -> str:
@@ -245,12 +262,14 @@ class Scenario:
         return json.dumps(self.to_dict(), default=str, sort_keys=True)
 
 
-def load_scenario(name_or_path: str | Path) -> Scenario:
+def load_scenario(name_or_path: str | Path, calibration: bool = True) -> Scenario:
     """Load and validate a scenario.
 
     Args:
         name_or_path: a built-in name (``"baseline"`` reads
             ``experiments/scenarios/baseline.toml``) or the path of a TOML file.
+        calibration: set the values of the file's ``calibration`` (if it names one); False
+            gives the scenario as written, before calibration.
 
     Returns:
         The validated :class:`Scenario`.
@@ -261,6 +280,8 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     """
     path = _resolve(name_or_path)
     raw = _read_with_extends(path, seen=())
+    if not calibration:
+        raw.pop("calibration", None)
     try:
         return scenario_from_dict(raw, source=path)
     except ScenarioError as err:
@@ -281,6 +302,9 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
     for key in raw:
         if key not in TOP_KEYS:
             raise ScenarioError(unknown_key("scenario", key, TOP_KEYS))
+    calibration = _path("calibration", raw.get("calibration"), source)
+    if calibration is not None:
+        raw = calibrated(raw, calibration)
     values = {}
     for key, spec in PARAMETERS.items():
         if key in raw:
@@ -289,11 +313,9 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
             values[key] = spec.default if isinstance(spec, Number) else dict(spec.defaults)
     if "start" not in raw:
         raise ScenarioError("start is missing: give the first simulated day as YYYY-MM-DD")
-    network = raw.get("network")
-    if network is not None:
-        network = Path(check_text("network", network))
-        if source is not None and not network.is_absolute():
-            network = (source.parent / network).resolve()
+    network, drivers = (_path(key, raw.get(key), source) for key in ("network", "drivers"))
+    if drivers is not None:
+        load_drivers(drivers)  # a bad file is reported now, not when a run starts
     scenario = Scenario(
         name=check_text("name", raw.get("name", source.stem if source else "scenario")),
         description=check_text("description", raw.get("description", "")),
@@ -301,12 +323,150 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
         values=values,
         policies=tuple(_policy_spec(i, p) for i, p in enumerate(raw.get("policies", []))),
         network=network,
+        drivers=drivers,
+        calibration=calibration,
         source=source,
     )
     from policies import validate_specs  # late import: policies depend on the engine
 
     validate_specs(scenario.policies)
     return scenario
+
+
+def parameter(name: str) -> Number:
+    """Return the declared parameter that ``name`` addresses.
+
+    Names: ``days`` (a number), ``push.HND`` (a table's key), ``policies.parole.apply_share``
+    (a policy's parameter) or ``policies.asylum_rule#2.removal_share`` (the second time the
+    scenario switches that policy on). Sweeps and calibrations name what they vary this way.
+
+    Raises:
+        ScenarioError: the name addresses nothing; the message says what is allowed.
+    """
+    parts = name.split(".")
+    if parts[0] == "policies":
+        from policies import available  # late import: policies depend on the engine
+
+        known = available()
+        if len(parts) != 3:
+            raise ScenarioError(
+                f"{name}: name a policy parameter as policies.<policy>.<parameter>, e.g. "
+                "policies.mexico_southern_border.intensity"
+            )
+        policy, _ = policy_instance(parts[1])
+        if policy not in known:
+            message = unknown_key(name, policy, sorted(known))
+            raise ScenarioError(message.replace("unknown key", "unknown policy"))
+        declared = known[policy].parameters
+        if parts[2] not in declared:
+            raise ScenarioError(unknown_key(name, parts[2], list(declared)))
+        return declared[parts[2]]
+    if parts[0] not in PARAMETERS:
+        allowed = [*PARAMETERS, "policies.<policy>.<parameter>"]
+        raise ScenarioError(unknown_key(name, parts[0], allowed).replace("key", "parameter", 1))
+    spec = PARAMETERS[parts[0]]
+    if isinstance(spec, Table):
+        if len(parts) == 1:
+            raise ScenarioError(
+                f"{name} is a table: name one of its keys, {name}.KEY with KEY one of "
+                f"{', '.join(spec.keys)}"
+            )
+        if len(parts) != 2 or parts[1] not in spec.keys:
+            raise ScenarioError(unknown_key(name, ".".join(parts[1:]), spec.keys))
+        return spec.value
+    if len(parts) != 1:
+        raise ScenarioError(f"{name}: {parts[0]} is a single number; name it as {parts[0]}")
+    return spec
+
+
+def policy_instance(text: str) -> tuple[str, int | None]:
+    """Split ``parole#2`` into the policy's name and which of its instances (from 1)."""
+    name, sep, k = text.partition("#")
+    if not sep:
+        return name, None
+    if not k.isdigit() or int(k) < 1:
+        raise ScenarioError(f"policies.{text}: write the instance as {name}#K, K = 1, 2, ...")
+    return name, int(k)
+
+
+def set_parameter(raw: dict[str, Any], name: str, value: float) -> None:
+    """Set the parameter ``name`` (see :func:`parameter`) in a scenario's plain data.
+
+    A policy the data do not switch on is added, in force for the whole run.
+    """
+    parts = name.split(".")
+    if parts[0] == "policies":
+        table = _policy_table(raw, name)
+        if table is None:
+            table = {"name": policy_instance(parts[1])[0]}
+            raw.setdefault("policies", []).append(table)
+        table[parts[2]] = value
+    elif len(parts) == 2:
+        raw[parts[0]] = {**raw.get(parts[0], {}), parts[1]: value}
+    else:
+        raw[name] = value
+
+
+def get_parameter(raw: dict[str, Any], name: str) -> float:
+    """Return the value of parameter ``name`` (see :func:`parameter`) in a scenario's data.
+
+    A policy parameter the data do not set takes the policy's default.
+    """
+    spec = parameter(name)
+    parts = name.split(".")
+    if parts[0] == "policies":
+        table = _policy_table(raw, name)
+        return float(spec.default if table is None else table.get(parts[2], spec.default))
+    if len(parts) == 2:
+        return float(raw[parts[0]][parts[1]])
+    return float(raw[name])
+
+
+def _policy_table(raw: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """Return the ``[[policies]]`` table a policy parameter's name addresses, if any."""
+    policy, k = policy_instance(name.split(".")[1])
+    matching = [p for p in raw.get("policies", []) if p["name"] == policy]
+    if k is not None and k > len(matching):
+        raise ScenarioError(
+            f"{name}: the scenario switches {policy} on {len(matching)} time(s), not {k}"
+        )
+    return matching[(k or 1) - 1] if matching else None
+
+
+def calibrated(raw: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Return scenario data with a calibration file's values set on top.
+
+    The file (written by ``migmodel calibrate``) holds a ``[parameters]`` table of
+    name = value (names as :func:`parameter` reads them) and may name a ``drivers`` file.
+
+    Raises:
+        ScenarioError: the file cannot be read or names a parameter that does not exist.
+    """
+    data = read_toml(path)
+    values = data.get("parameters")
+    where = f"calibration file {path.name}"
+    if not isinstance(values, dict):
+        raise ScenarioError(f"{where}: needs a [parameters] table of name = value")
+    out = copy.deepcopy({k: v for k, v in raw.items() if k != "calibration"})
+    for name, value in values.items():
+        try:
+            parameter(name)
+            set_parameter(out, name, value)
+        except ScenarioError as err:
+            raise ScenarioError(f"{where}: {err}") from None
+    if "drivers" in data:
+        out["drivers"] = str(path.parent / check_text(f"{where}: drivers", data["drivers"]))
+    return out
+
+
+def _path(key: str, value: Any, source: Path | None) -> Path | None:
+    """Return a file named in a scenario, relative to the scenario file's folder."""
+    if value is None:
+        return None
+    path = Path(check_text(key, value))
+    if source is not None and not path.is_absolute():
+        path = (source.parent / path).resolve()
+    return path
 
 
 def _policy_spec(i: int, raw: Any) -> PolicySpec:

@@ -20,6 +20,10 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
 
+PORT_OF_ENTRY = "port_of_entry"
+"""The ``crossing`` of encounters by appointment at a port (they have no place on the map)."""
+
+
 def run(
     scenario: Scenario, seed: int = 0, progress: Callable[[int, int], None] | None = None
 ) -> Results:
@@ -120,17 +124,26 @@ def _route_names(steps: np.ndarray, ids: np.ndarray) -> list[str]:
 
 
 def _encounters(model: MigrationModel, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """US encounters by date, nationality and crossing; appointments at ``port_of_entry``."""
     day, nat, node = np.nonzero(model.encounters[model.spinup : model.day])
-    nationality = np.array(NATIONALITIES)[nat]
-    return pd.DataFrame(
+    port_day, port_nat = np.nonzero(model.port_encounters[model.spinup : model.day])
+    nationality = np.array(NATIONALITIES)[np.concatenate([nat, port_nat])]
+    crossings = model.network.nodes["id"].to_numpy()[node]
+    table = pd.DataFrame(
         {
-            "date": dates[day],
+            "date": dates[np.concatenate([day, port_day])],
             "nationality": nationality,
             "flow_pattern": [NATIONALITY_PATTERN[n] for n in nationality],
-            "crossing": model.network.nodes["id"].to_numpy()[node],
-            "us_encounters": model.encounters[model.spinup + day, nat, node],
+            "crossing": np.concatenate([crossings, np.full(port_day.size, PORT_OF_ENTRY)]),
+            "us_encounters": np.concatenate(
+                [
+                    model.encounters[model.spinup + day, nat, node],
+                    model.port_encounters[model.spinup + port_day, port_nat],
+                ]
+            ),
         }
     )
+    return table.sort_values("date", kind="stable", ignore_index=True)
 
 
 def _edge_flows(model: MigrationModel) -> pd.DataFrame:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+import numpy as np
+
 from migmodel.patterns import FLOW_PATTERNS
 from migmodel.schema import Number
 from policies.base import Levers, Policy
@@ -31,7 +33,9 @@ class AsylumRule(Policy):
     crisis-state nationals, whom few countries take back, ``crisis_states_removal_share``),
     never below the scenario's own share, and multiplies the share of removed people who try
     again (``reattempt_multiplier``: above 1 for quick expulsions with no penalty such as
-    Title 42, below 1 for removals that carry a bar on re-entry).
+    Title 42, below 1 for removals that carry a bar on re-entry). A rule that presumes asylum
+    ineligibility for those who did not use a port appointment (May 2023) also makes some wait
+    in Mexico for one rather than cross (``hold_share``, as for parole).
     """
 
     name = "asylum_rule"
@@ -45,6 +49,14 @@ class AsylumRule(Policy):
         "reattempt_multiplier": Number(
             1.0, 0, 3, "×", "multiplies the share of removed people who try again"
         ),
+        "hold_share": Number(
+            0.0,
+            0,
+            0.99,
+            "share",
+            "chance that someone about to cross irregularly waits in Mexico for a port "
+            "appointment instead (and looks again a month later)",
+        ),
     }
 
     def apply(self, levers: Levers, strength: float, model: MigrationModel) -> None:  # noqa: D102
@@ -54,3 +66,4 @@ class AsylumRule(Policy):
             levers.removal_share[pattern] = now + max(0.0, target - now) * strength
         factor = 1 + (self.reattempt_multiplier - 1) * strength
         levers.border_reattempt_share[:] = (levers.border_reattempt_share * factor).clip(0, 1)
+        np.maximum(levers.border_hold, self.hold_share * strength, out=levers.border_hold)

@@ -24,6 +24,8 @@ class Levers:
         departures: per nationality, multiplier of would-be departures.
         removal_share: per flow pattern, share of US encounters removed or expelled.
         border_reattempt_share: per flow pattern, share of removed people who try again.
+        border_hold: per flow pattern, chance that someone about to cross the US border
+            irregularly waits in Mexico instead (for a legal pathway) and looks again later.
     """
 
     apprehension: np.ndarray
@@ -34,6 +36,7 @@ class Levers:
     departures: np.ndarray
     removal_share: np.ndarray
     border_reattempt_share: np.ndarray
+    border_hold: np.ndarray
 
     def copy(self) -> Levers:
         """Return an independent copy."""

@@ -114,7 +114,11 @@ class Parole(Policy):
     would-be irregular migrants who apply (``apply_share``), evenly over the days. Port-of-entry
     appointments (CBP One, from January 2023) let people of any nationality present at a port
     instead of crossing between ports: they are legal entries that CBP still counts as
-    southwest-border encounters (DESIGN.md).
+    southwest-border encounters (DESIGN.md). Those already in Mexico when the measures start
+    may wait there for the pathway rather than cross and risk return (``hold_share``, each
+    month): CHNV encounters fell from 91,000 in December 2022 to 22,000 in January 2023 and
+    stayed there until April, before parole could have diverted people at home
+    (`cbp_sw_encounters_monthly_by_citizenship.csv`).
     """
 
     name = "parole"
@@ -138,6 +142,14 @@ class Parole(Policy):
             "share",
             "share of CHNV nationals encountered crossing irregularly who are returned to Mexico",
         ),
+        "hold_share": Number(
+            0.0,
+            0,
+            0.99,
+            "share",
+            "chance that a CHNV national about to cross irregularly waits in Mexico for the "
+            "pathway instead (and looks again a month later)",
+        ),
     }
 
     def setup(self, model: MigrationModel) -> None:  # noqa: D102
@@ -159,3 +171,4 @@ class Parole(Policy):
         removal = levers.removal_share[crisis]
         target = max(removal, self.irregular_removal_share)
         levers.removal_share[crisis] = removal + (target - removal) * strength
+        levers.border_hold[crisis] = max(levers.border_hold[crisis], self.hold_share * strength)

@@ -232,10 +232,18 @@ def test_invalid_sweep_files_get_one_clear_message(tmp_path, text, message):
     assert "\n" not in str(caught.value)
 
 
-def test_a_policy_on_twice_in_the_base_cannot_be_a_factor(tmp_path):
+def test_a_policy_on_several_times_in_the_base_is_named_by_its_instance(tmp_path):
     text = "scenario = 'historical'\n[levers]\n'policies.asylum_rule.removal_share' = [0.5]"
-    with pytest.raises(SweepError, match="switches asylum_rule on 4 times"):
+    with pytest.raises(SweepError, match="switches asylum_rule on 4 times; say which"):
         load_sweep(write(tmp_path, text))
+    text = text.replace("asylum_rule.", "asylum_rule#5.")
+    with pytest.raises(SweepError, match="K must be from 1 to 4"):
+        load_sweep(write(tmp_path, text))
+    sweep = load_sweep(write(tmp_path, text.replace("#5", "#2")))
+    rules = [p for p in sweep.scenario({sweep.factors[0].name: 0.5}).policies]
+    shares = [p.params["removal_share"] for p in rules if p.name == "asylum_rule"]
+    base = [p.params["removal_share"] for p in sweep.base.policies if p.name == "asylum_rule"]
+    assert shares == [base[0], 0.5, *base[2:]] and base[1] != 0.5
 
 
 def test_a_hidden_half_written_file_never_counts_as_a_run(tmp_path):
