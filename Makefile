@@ -1,5 +1,5 @@
 # The two commands of the README. Each sets up what it needs first (scripts/setup.sh).
-.PHONY: run test baseline lint bench bench-app sweep-examples
+.PHONY: run test baseline lint bench bench-app sweep-examples calibrate validation
 
 HOST ?= 127.0.0.1
 PORT ?= 8765
@@ -35,3 +35,12 @@ sweep-examples:  ## run the two example sweeps (results/sweeps/) and rewrite the
 	  .venv/bin/migmodel sweep experiments/sweeps/$$s.toml --out results/sweeps/$$s --resume && \
 	  .venv/bin/migmodel analyze results/sweeps/$$s --report experiments/reports/$$s || exit 1; \
 	done
+
+calibrate:  ## refit the historical scenario (and the out-of-sample fit) to the data (~15 min)
+	@bash scripts/setup.sh
+	.venv/bin/migmodel calibrate experiments/calibration/historical.toml
+	.venv/bin/migmodel calibrate experiments/calibration/holdout.toml
+
+validation:  ## rewrite experiments/reports/validation/ (runs, figures, tables) from the fits
+	@bash scripts/setup.sh
+	.venv/bin/migmodel validation --seeds 10

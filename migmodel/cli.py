@@ -111,6 +111,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--report", type=Path, help="write the report here (default: the folder)")
     p.set_defaults(func=_analyze)
 
+    p = sub.add_parser("calibrate", help="fit the free parameters and drivers to the data")
+    p.add_argument("calibration", type=Path, help="calibration file (experiments/calibration/)")
+    p.add_argument("--workers", type=_positive_int, help="local worker processes (default: CPUs)")
+    p.set_defaults(func=_calibrate)
+
+    p = sub.add_parser("validation", help="run the validation report (simulated vs observed)")
+    p.add_argument("--seeds", type=_positive_int, default=10, help="seeds per run (bands)")
+    p.add_argument(
+        "--out", type=Path, help="report folder (default experiments/reports/validation)"
+    )
+    p.add_argument("--workers", type=_positive_int, help="local worker processes (default: CPUs)")
+    p.set_defaults(func=_validation)
+
     p = sub.add_parser("validate", help="check a scenario and its network without running")
     p.add_argument("scenario", help=scenario_help)
     p.add_argument("--show", action="store_true", help="print every parameter's value")
@@ -298,6 +311,27 @@ def _analyze(args: argparse.Namespace) -> int:
     from experiments.analysis import analyze
 
     report = analyze(args.folder, args.report)
+    Console(stderr=True).print(f"report written to {report}")
+    return 0
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from experiments.calibrate import calibrate, load_calibration, recorded
+
+    calibration = load_calibration(args.calibration)
+    out = calibrate(calibration, workers=args.workers)
+    done = recorded(calibration)
+    Console(stderr=True).print(
+        f"objective {done['objective']:.4f} after {done['evaluations']} evaluations; "
+        f"written to {out / 'parameters.toml'}"
+    )
+    return 0
+
+
+def _validation(args: argparse.Namespace) -> int:
+    from experiments.validation import build_report
+
+    report = build_report(args.out, seeds=args.seeds, workers=args.workers)
     Console(stderr=True).print(f"report written to {report}")
     return 0
 
