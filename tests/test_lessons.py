@@ -70,7 +70,8 @@ def test_every_highlight_is_drawn(name):
 
 
 def test_the_late_2023_lesson_shows_the_surge():
-    """Teacher notes of lesson 5: Mexico's apprehensions more than double, US encounters fall."""
+    """Teacher notes of lesson 5: Mexico's apprehensions more than double while US encounters,
+    fed by people already waiting in northern Mexico, move far less than the ~50% reported."""
     room = walked("05_late_2023_natural_experiment")
     session = room.session
     start = session.start
@@ -79,7 +80,7 @@ def test_the_late_2023_lesson_shows_the_surge():
     mexico = rolling(session.series("mexico_apprehensions")["current"])[0]
     us = rolling(session.series("us_encounters")["current"])[0]
     assert mexico[after] > 2 * mexico[before]
-    assert us[after] < us[before]
+    assert abs(us[after] / us[before] - 1) < 0.1
 
 
 def test_the_worksheet_holds_questions_answers_and_numbers():
