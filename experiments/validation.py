@@ -370,7 +370,7 @@ def _markdown(
             continue
         held = oos[(oos["series"] == series) & ~oos["in_sample"]]
         ins = rows[rows["in_sample"]]
-        unit = _pp if series == "response" else (lambda v: f"{v:.0%}")
+        unit = (lambda v: f"{v * 100:.0f} pp") if series == "response" else (lambda v: f"{v:.0%}")
         lines.append(
             f"| {title} | {rows['period'].min()} – {rows['period'].max()} | "
             f"{rows['group'].nunique()} | {unit(ins['error'].abs().mean())} | "
