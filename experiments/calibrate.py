@@ -27,6 +27,7 @@ and provenance: data version, objective, date, method), ``OUT/push.csv`` (driver
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -42,8 +43,9 @@ import pandas as pd
 from rich.console import Console
 
 from migmodel.drivers import monthly_push
-from migmodel.observed import SERIES, data_version, measured, observed
+from migmodel.observed import EVENTS, SERIES, data_version, measured, observed
 from migmodel.patterns import NATIONALITIES
+from migmodel.results import Results
 from migmodel.scenario import (
     Scenario,
     calibrated,
@@ -187,8 +189,6 @@ def load_calibration(path: str | Path) -> Calibration:
 def period_end(series: str, period: str) -> str:
     """Return the last month (``YYYY-MM``) a target's period covers."""
     if series == "response":
-        from migmodel.observed import EVENTS
-
         return EVENTS[period][1]
     if series.startswith("encounters_fy"):
         return f"{period}-09"
@@ -276,17 +276,11 @@ def calibrate(
     return _write(calibration, fit, trace, start)
 
 
-def _measure_one(scenario: Scenario, seed: int) -> Any:
-    """Run one seed (on a worker) and return its results without the heavy tables."""
+def _measure_one(scenario: Scenario, seed: int) -> Results:
+    """Run one seed (on a worker) and return its results without the tables not measured."""
     results = run(scenario, seed)
-    return results.__class__(
-        daily=results.daily,
-        journeys=results.journeys.iloc[:0],
-        encounters=results.encounters,
-        edge_flows=results.edge_flows.iloc[:0],
-        scenario=results.scenario,
-        seed=seed,
-        version=results.version,
+    return dataclasses.replace(
+        results, journeys=results.journeys.iloc[:0], edge_flows=results.edge_flows.iloc[:0]
     )
 
 

@@ -31,7 +31,8 @@ from experiments.calibrate import (
 from migmodel.observed import EVENTS, data_version, measured, observed
 from migmodel.patterns import FLOW_PATTERNS
 from migmodel.results import Results
-from migmodel.scenario import calibrated, scenario_from_dict
+from migmodel.scenario import Scenario, calibrated, scenario_from_dict
+from migmodel.schema import read_toml
 from migmodel.simulate import run
 
 ROOT = Path(__file__).resolve().parent
@@ -82,7 +83,7 @@ def build_report(out: Path | None = None, seeds: int = 10, workers: int | None =
     return path
 
 
-def historical(calibration: Calibration) -> Any:
+def historical(calibration: Calibration) -> Scenario:
     """Return the historical scenario at its own scale and length with ``calibration``'s fit."""
     raw = calibrated(calibration.base.to_dict(), calibration.out / "parameters.toml")
     return scenario_from_dict(raw, source=calibration.base.source)
@@ -489,6 +490,4 @@ KNOWN_LIMITS = (
 
 
 def _read_parameters(calibration: Calibration) -> dict[str, float]:
-    from migmodel.schema import read_toml
-
     return read_toml(calibration.out / "parameters.toml")["parameters"]
