@@ -100,15 +100,7 @@ def observed(data_dir: Path = DATA_DIR) -> pd.DataFrame:
         _frame("mexico_year", _mexico(data_dir)),
         _frame("deaths_year", _deaths(data_dir)),
     ]
-    table = pd.concat(parts, ignore_index=True)
-    months = table[table["series"] == "encounters_month"].set_index("period")["observed"]
-    responses = {
-        name: months[after] / months[before] - 1 for name, (before, after) in EVENTS.items()
-    }
-    return pd.concat(
-        [table, _frame("response", pd.Series(responses).rename_axis("period").to_frame("total"))],
-        ignore_index=True,
-    )
+    return _with_responses(pd.concat(parts, ignore_index=True))
 
 
 def measured(runs: Sequence[Results]) -> pd.DataFrame:
@@ -236,17 +228,22 @@ def _measure(results: Results) -> pd.DataFrame:
             year_daily.groupby("period")[["deaths"]].sum().rename(columns={"deaths": "total"}),
         ),
     ]
-    table = pd.concat(parts, ignore_index=True)
-    months = monthly["us_encounters"]
+    table = _with_responses(pd.concat(parts, ignore_index=True))
+    return table.rename(columns={"observed": "value"})
+
+
+def _with_responses(table: pd.DataFrame) -> pd.DataFrame:
+    """Add the month-on-month change at each event of :data:`EVENTS` the monthly rows cover."""
+    months = table[table["series"] == "encounters_month"].set_index("period")["observed"]
     responses = {
         name: months[after] / months[before] - 1
         for name, (before, after) in EVENTS.items()
         if before in months.index and after in months.index
     }
-    if responses:
-        response = pd.Series(responses).rename_axis("period").to_frame("total")
-        table = pd.concat([table, _frame("response", response)], ignore_index=True)
-    return table.rename(columns={"observed": "value"})
+    if not responses:
+        return table
+    response = pd.Series(responses).rename_axis("period").to_frame("total")
+    return pd.concat([table, _frame("response", response)], ignore_index=True)
 
 
 def _complete(dates: pd.Series, period: pd.Series, bounds: Callable) -> np.ndarray:
