@@ -2,8 +2,10 @@
 
 A network is a folder of plain files a user can read and edit: ``nodes.csv`` (places),
 ``edges.csv`` (directed legs with mode, distance, days, cost, hazard and enforcing authority)
-and optionally ``countries.geojson`` (outlines for maps). The default network is in
-:data:`DATA_DIR`; its sources are listed in ``data/ATTRIBUTION.md``.
+and optionally ``access.csv`` (dated entry regimes: legs a nationality may not use in a
+period), ``origins.csv`` (where onward movers set out) and ``countries.geojson`` (outlines
+for maps). The default network is in :data:`DATA_DIR`; its sources are listed in
+``data/ATTRIBUTION.md``.
 
 Example::
 
@@ -12,6 +14,8 @@ Example::
     net = load_network()                     # or load_network("path/to/folder")
     net.nodes, net.edges                     # pandas DataFrames
     net.distance_to_border_days()            # fewest travel days to the US, per node
+    net.closed_legs(["VEN"], date)           # legs Venezuelans may not use that day
+    net.origin_shares(["VEN", "GTM"])        # where each nationality sets out, with shares
 """
 
 from geo.errors import NetworkError

@@ -1,5 +1,8 @@
 """Read and check a network folder (``nodes.csv``, ``edges.csv``) into a :class:`Network`.
 
+The optional ``access.csv`` and ``origins.csv`` are read by :mod:`geo.access`, with the
+helpers of this module.
+
 Every check names the file, the spreadsheet row (the header is row 1, so the first data row
 is row 2), the column, the offending value and what is allowed, in one line.
 """
@@ -44,7 +47,8 @@ def load_network(path: str | os.PathLike[str] | None = None) -> Network:
 
     Args:
         path: folder holding ``nodes.csv`` and ``edges.csv`` (and optionally
-            ``countries.geojson``); ``None`` for :data:`~geo.DATA_DIR`.
+            ``access.csv``, ``origins.csv`` and ``countries.geojson``); ``None`` for
+            :data:`~geo.DATA_DIR`.
 
     Returns:
         The checked :class:`Network`.
@@ -64,7 +68,10 @@ def load_network(path: str | os.PathLike[str] | None = None) -> Network:
     node_index = {node_id: i for i, node_id in enumerate(nodes["id"])}
     edges = _check_edges(edges_path, nodes, node_index, *_read_table(edges_path, EDGE_COLUMNS))
     _check_graph(nodes_path, edges_path, nodes, node_rows, edges)
-    return Network(nodes=nodes, edges=edges, node_index=node_index, source=folder)
+    from geo.access import read_access_and_origins  # here: geo.access uses this module
+
+    access, origins = read_access_and_origins(folder, nodes, edges, node_index)
+    return Network(nodes, edges, node_index, folder, access=access, origin_table=origins)
 
 
 # ---------------------------------------------------------------------------- reading
@@ -73,8 +80,13 @@ def _fail(path: Path, row: int | None, message: str) -> NoReturn:
     raise NetworkError(f"{where}: {message}")
 
 
-def _read_table(path: Path, columns: tuple[str, ...]) -> tuple[list[dict[str, str]], list[int]]:
-    """Read a CSV as text cells; return its records and their spreadsheet row numbers."""
+def _read_table(
+    path: Path, columns: tuple[str, ...], *, may_be_empty: bool = False
+) -> tuple[list[dict[str, str]], list[int]]:
+    """Read a CSV as text cells; return its records and their spreadsheet row numbers.
+
+    ``may_be_empty`` accepts a header without data rows (the optional files).
+    """
     if not path.is_file():
         _fail(path, None, "file not found (a network folder needs nodes.csv and edges.csv)")
     try:
@@ -109,7 +121,7 @@ def _read_table(path: Path, columns: tuple[str, ...]) -> tuple[list[dict[str, st
         for values in table[list(columns)].itertuples(index=False, name=None)
     ]
     kept = [(rec, row) for rec, row in zip(records, rows, strict=True) if any(rec.values())]
-    if not kept:
+    if not kept and not may_be_empty:
         _fail(path, None, "has a header but no data rows")
     return [rec for rec, _ in kept], [row for _, row in kept]
 

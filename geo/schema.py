@@ -14,6 +14,10 @@ DATA_DIR: Path = Path(__file__).resolve().parent / "data"
 NODES_FILE = "nodes.csv"
 EDGES_FILE = "edges.csv"
 COUNTRIES_FILE = "countries.geojson"
+ACCESS_FILE = "access.csv"
+"""Optional: dated entry regimes, legs a nationality may not use in a period."""
+ORIGINS_FILE = "origins.csv"
+"""Optional: where nationalities that also set out from abroad (onward movers) set out."""
 
 KINDS: tuple[str, ...] = ("origin", "hub", "crossing", "destination")
 """Node kinds: where people leave from, pass through, cross the US border from, arrive in."""
@@ -59,3 +63,17 @@ EDGE_COLUMNS: tuple[str, ...] = (
     "note",
 )
 """Columns of ``edges.csv``, in file order."""
+
+ACCESS_COLUMNS: tuple[str, ...] = (
+    "nationality",
+    "country",
+    "mode",
+    "closed_from",
+    "closed_until",
+    "source",
+    "note",
+)
+"""Columns of the optional ``access.csv``, in file order."""
+
+ORIGIN_COLUMNS: tuple[str, ...] = ("nationality", "node", "share", "source", "note")
+"""Columns of the optional ``origins.csv``, in file order."""

@@ -272,6 +272,7 @@ def test_origin_that_cannot_reach_the_border(tmp_path: Path) -> None:
 
     def island(t: pd.DataFrame) -> pd.DataFrame:
         # Havana and Port-au-Prince only fly to each other: a cycle with no way out
+        t = t[~((t["source"] == "havana") & (t["target"] == "georgetown"))].copy()
         t.loc[t["source"] == "havana", "target"] = "port_au_prince"
         t.loc[t["source"] == "port_au_prince", "target"] = "havana"
         return t
