@@ -29,6 +29,7 @@ from rich.table import Table
 
 from geo import NetworkError, load_network
 from migmodel.compare import MAIN_MEASURES, compare
+from migmodel.measures import STOCKS
 from migmodel.model import MigrationModel
 from migmodel.patterns import NATIONALITIES
 from migmodel.results import Results
@@ -36,7 +37,7 @@ from migmodel.scenario import PARAMETERS, Scenario, ScenarioError, builtin_scena
 from migmodel.simulate import __version__, collect, run
 from policies import available
 
-_SUMMARY = MAIN_MEASURES
+_SUMMARY = (*MAIN_MEASURES, "settled_in_mexico")
 
 
 class UserError(Exception):
@@ -193,6 +194,8 @@ def _run(args: argparse.Namespace) -> int:
     if not out.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
         out.width = 110
     out.print(_summary(results))
+    if len(results.consequences):
+        out.print(_consequences(results))
     if args.out is not None:
         Console(stderr=True).print(f"results written to {args.out}")
     return 0
@@ -213,6 +216,25 @@ def _summary(results: Results) -> Table:
     for col in _SUMMARY:
         values = totals[col]
         table.add_row(col.replace("_", " "), *(f"{v:,.0f}" for v in values), f"{values.sum():,.0f}")
+    last = results.daily[results.daily["date"] == results.daily["date"].max()]
+    for stock in STOCKS:
+        values = last.set_index("flow_pattern")[stock].reindex(totals.index, fill_value=0)
+        name = f"{stock.replace('_', ' ')} (last day)"
+        table.add_row(name, *(f"{v:,.0f}" for v in values), f"{values.sum():,.0f}")
+    return table
+
+
+def _consequences(results: Results) -> Table:
+    """What apprehensions and encounters ended in, by authority, over the run."""
+    found = results.consequences.pivot_table(
+        index="consequence", columns="authority", values="people", aggfunc="sum", fill_value=0
+    )
+    table = Table(title="consequences (people)", title_justify="left")
+    table.add_column("consequence")
+    for authority in found.columns:
+        table.add_column(str(authority).replace("_", " "), justify="right")
+    for consequence, row in found.iterrows():
+        table.add_row(str(consequence).replace("_", " "), *(f"{v:,.0f}" for v in row))
     return table
 
 

@@ -1,25 +1,27 @@
 """The migration model: a Mesa model stepping one day at a time on a real calendar.
 
-Each day (``docs/ODD.md`` gives the rules and the source of every default):
+``model.py`` holds the set-up, the levers and the order of the day; each rule of the day is a
+module of :mod:`migmodel.rules` (``docs/ODD.md`` §7 gives every rule and its sources):
 
-1. **Policies** set today's levers; route choice is re-computed if an edge changed.
-2. **Departures**: would-be migrants leave each origin at a rate set by the scenario's
-   departures per nationality, the push index (and this month's drivers, if the scenario has
-   them) and the policies; legal pathways divert some.
-3. **Events due today**: migrants reaching the end of an edge may die (the edge's hazard) or be
-   apprehended (its authority's enforcement), with that authority's consequence; the others
-   arrive, and wait at the place if it makes people wait. Waits that end today end.
-4. **Moves**: everyone ready to move chooses an edge (see :mod:`migmodel.routes`), pays for it
-   (or stops to work if the money has run out) and is scheduled to arrive when it is crossed.
+1. **Levers**: the policies in force set today's levers, and those announced but not yet in
+   force set what people *expect* (:meth:`MigrationModel._update_levers`).
+2. **Departures** (:mod:`~migmodel.rules.departure`): of the would-be migrants of each
+   nationality, a share sets out that depends on what they believe an attempt brings.
+3. **Events due today**: migrants at the end of a leg may die or be apprehended
+   (:mod:`~migmodel.rules.arrival`), with Mexico's consequences (:mod:`~migmodel.rules.mexico`)
+   or the US border's (:mod:`~migmodel.rules.us_border`); at the border people choose to
+   cross, wait for an appointment, settle in Mexico or go home (:mod:`~migmodel.rules.queue`);
+   the others choose their next leg and set off (:mod:`~migmodel.rules.moving`).
+4. **Appointments** at the ports go to those waiting, first come first served.
+5. **Beliefs** learn from today's outcomes and announcements (:mod:`~migmodel.rules.beliefs`).
 
-A migrant who is travelling or waiting costs nothing until its next event: events are kept in
-a calendar of day → agents, and all the migrants with an event on a day are handled together.
+A migrant who is travelling or waiting costs nothing until its next event
+(:mod:`migmodel.schedule`): all the migrants with an event on a day are handled together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable
 
 import mesa
@@ -29,45 +31,21 @@ from geo import AUTHORITIES, Network, load_network
 from migmodel.agents import Migrant
 from migmodel.diary import Diary, days
 from migmodel.drivers import load_drivers
+from migmodel.measures import CONSEQUENCES, MEASURES, M
 from migmodel.paths import NO_ROUTE, Paths
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, NATIONALITY_PATTERN, pattern_code
-from migmodel.population import (
-    DIED,
-    EVADED,
-    FINAL,
-    RELEASED,
-    RETURNED,
-    TRAVELLING,
-    WAITING,
-    Population,
-)
+from migmodel.population import ASYLUM, FINAL, KINDS, RETURNED, TRAVELLING, WAITING, Population
 from migmodel.routes import RouteTable
+from migmodel.rules import arrival, departure, moving, queue
+from migmodel.rules.arrival import MEXICO, US
+from migmodel.rules.beliefs import Beliefs, implied_chance
 from migmodel.scenario import Scenario
+from migmodel.schedule import Schedule
+from migmodel.snapshots import Snapshots
 from policies.levers import Levers
 
-MEASURES: tuple[str, ...] = (
-    "departures",
-    "us_encounters",
-    "mexico_apprehensions",
-    "other_apprehensions",
-    "darien_crossings",
-    "deaths",
-    "legal_entries",
-    "returns",
-    "released_in_us",
-    "evaded_into_us",
-    "smuggling_revenue_usd",
-    "in_transit",
-)
-"""Daily observables, each per flow pattern, counted in people (revenue in USD)."""
-
-_M = {name: i for i, name in enumerate(MEASURES)}
-_MEXICO = [AUTHORITIES.index(a) for a in ("mexico_south", "mexico_interior", "mexico_rail")]
-_US = AUTHORITIES.index("us_border")
-_DARIEN = AUTHORITIES.index("darien")
-_BUDGET_SIGMA = 0.5
-HOLD_DAYS = 30
-"""Days someone waiting in Mexico for a legal pathway waits before deciding again."""
+_CLOSED = 1e6
+"""Generalised cost of a leg a nationality may not use: its choice probability is 0."""
 
 
 class MigrationModel(mesa.Model):
@@ -87,6 +65,7 @@ class MigrationModel(mesa.Model):
         spinup: number of spin-up days.
         pop: the migrants' state (see :mod:`migmodel.population`).
         counts: daily observables, shape (spin-up + days, flow patterns, :data:`MEASURES`).
+        beliefs: what people at the border and at home expect (:mod:`migmodel.rules.beliefs`).
     """
 
     def __init__(self, scenario: Scenario, seed: int = 0, network: Network | None = None) -> None:
@@ -105,15 +84,22 @@ class MigrationModel(mesa.Model):
         self._setup_origins()
         self.pop = Population(self._expected_agents())
         self.paths = Paths()
-        self.counts = np.zeros((self.total_days, len(FLOW_PATTERNS), len(MEASURES)))
-        self.encounters = np.zeros((self.total_days, len(NATIONALITIES), self.n_nodes))
+        self.schedule = Schedule()
+        self.queue = queue.Queue()
+        n_nat, n_pat = len(NATIONALITIES), len(FLOW_PATTERNS)
+        self.counts = np.zeros((self.total_days, n_pat, len(MEASURES)))
+        self.encounters = np.zeros((self.total_days, n_nat, self.n_nodes))
         """US encounters in people by day, nationality and crossing node."""
-        self.port_encounters = np.zeros((self.total_days, len(NATIONALITIES)))
+        self.port_encounters = np.zeros((self.total_days, n_nat))
         """People met at ports of entry by appointment, by day and nationality."""
+        self.consequences = np.zeros((self.total_days, len(AUTHORITIES), len(CONSEQUENCES)))
+        """People by day, authority and consequence of their apprehension or encounter."""
         self.flows = np.zeros((self.total_days, len(self.src)))
         """People setting off along each edge, by day and edge."""
-        self._in_transit = np.zeros(len(FLOW_PATTERNS))
-        self._calendar: dict[int, list[np.ndarray]] = {}
+        self.snapshots = Snapshots()
+        """Weekly stocks by place, status and pattern, and beliefs (:mod:`migmodel.snapshots`)."""
+        self.in_transit = np.zeros(n_pat)
+        self.waiting = np.zeros(n_pat)
         self._views: dict[int, Migrant] = {}
         self.diary: Diary | None = None
         """The journeys of followed migrants (see :meth:`follow`); None when nobody is."""
@@ -123,8 +109,19 @@ class MigrationModel(mesa.Model):
         self.policies = sorted(built, key=lambda policy: policy.order)
         for policy in self.policies:
             policy.setup(self)
-        self.levers = self.neutral_levers()
+        self._access_dates = set(self.network.access_changes())
+        self.levers = self.announced = self.neutral_levers()
         self._apply_levers(self.levers)
+        b = scenario["beliefs"]
+        self.beliefs = Beliefs(
+            self.implied_chance(self.announced),
+            memory_days=b["memory_days"],
+            lag_days=int(b["lag_days"]),
+            prior_people=b["prior_people"],
+            noise_sd=b["noise_sd"],
+        )
+        self.route_reference = departure.route_value(self)
+        """Expected generalised cost from each origin at the start (departures compare to it)."""
 
     @property
     def scenario(self) -> Scenario:
@@ -150,43 +147,44 @@ class MigrationModel(mesa.Model):
         self.base_hazard = edges["hazard"].to_numpy(float)
         self.wait_days = nodes["wait_days"].to_numpy(np.int32)
         self.is_destination = (nodes["kind"] == "destination").to_numpy()
+        self.is_crossing = (nodes["kind"] == "crossing").to_numpy()
+        self.us_edge = self.authority == US
         self._order = self.network.travel_order()[::-1]  # nearest the border first
-        # Chance of apprehension per pattern and edge: the authority's enforcement, except
-        # that Mexico's migration authorities do not apprehend Mexican citizens.
+        # Route choice and apprehension are per group: nationality × kind (see group()).
+        nat = np.repeat(np.arange(len(NATIONALITIES)), len(KINDS))
+        self.group_kind = np.tile(np.arange(len(KINDS)), len(NATIONALITIES))
+        self.group_pattern = np.array([pattern_code(NATIONALITIES[n]) for n in nat])
+        # Chance of apprehension per group and edge: the authority's enforcement, except that
+        # Mexico's migration authorities do not apprehend Mexican citizens.
         rate = np.array([0.0, *(s["enforcement"][a] for a in AUTHORITIES[1:])])
-        exposure = np.ones((len(FLOW_PATTERNS), len(AUTHORITIES)))
-        exposure[FLOW_PATTERNS.index("mexican"), _MEXICO] = 0.0
+        exposure = np.ones((nat.size, len(AUTHORITIES)))
+        exposure[np.ix_(self.group_pattern == FLOW_PATTERNS.index("mexican"), MEXICO)] = 0.0
         self.base_apprehension = (rate * exposure)[:, self.authority]
 
     def _setup_origins(self) -> None:
-        """Split each nationality's departures over its origin nodes by population."""
-        origins = self.network.origins()
-        self.origin_node = origins.index.to_numpy(np.int32)
-        nat = origins["nationality"].to_numpy()
+        """Where each nationality sets out, and who its people are."""
+        table = self.network.origin_shares(NATIONALITIES)
+        nat = table["nationality"].to_numpy()
         unknown = sorted(set(nat) - set(NATIONALITIES))
         if unknown:
             raise ValueError(
                 f"nodes.csv: nationality {unknown[0]!r} is not one the model knows "
                 f"({', '.join(NATIONALITIES)})"
             )
+        self.origin_node = table["node"].to_numpy(np.int32)
         self.origin_nat = np.array([NATIONALITIES.index(x) for x in nat], dtype=np.int8)
-        pop = origins["population"].to_numpy(float) + 1.0
-        share = (
-            pop
-            / np.bincount(self.origin_nat, weights=pop, minlength=len(NATIONALITIES))[
-                self.origin_nat
-            ]
-        )
-        self.origin_share = share
+        self.origin_share = table["share"].to_numpy(float)
+        s = self.scenario
         self.nat_pattern = np.array([pattern_code(n) for n in NATIONALITIES], dtype=np.int8)
-        self.party_mean = np.array([self.scenario["party_size"][p] for p in FLOW_PATTERNS])
-        self.budget_median = np.array([self.scenario["budget_usd"][p] for p in FLOW_PATTERNS])
-        per_pattern = {
-            key: np.array([self.scenario[key][p] for p in FLOW_PATTERNS])
-            for key in ("transit_reattempt_share", "reattempt_delay_days")
-        }
-        self.transit_reattempt_share = per_pattern["transit_reattempt_share"]
-        self.reattempt_delay = per_pattern["reattempt_delay_days"].astype(int)
+        self.asylum_share = np.array([s["asylum_seeker_share"][n] for n in NATIONALITIES])
+        self.party_mean = np.array([s["party_size"][p] for p in FLOW_PATTERNS])
+        self.budget_median = np.array([s["budget_usd"][p] for p in FLOW_PATTERNS])
+        self.transit_reattempt_share = np.array(
+            [s["transit_reattempt_share"][p] for p in FLOW_PATTERNS]
+        )
+        self.reattempt_delay = np.array(
+            [s["reattempt_delay_days"][p] for p in FLOW_PATTERNS], dtype=int
+        )
 
     def _expected_agents(self) -> int:
         """Agents the scenario's departures will create, with a margin: the initial capacity."""
@@ -199,10 +197,21 @@ class MigrationModel(mesa.Model):
         per_day = parties_per_year / 365.25 / s.people_per_agent
         return int(1.1 * per_day * self.total_days) + 1024
 
+    def group(self, ids: np.ndarray) -> np.ndarray:
+        """Return the route-choice group of migrants: nationality × kind."""
+        return self.pop.group[ids]
+
     # ------------------------------------------------------------------ levers
     def neutral_levers(self) -> Levers:
         """Return today's levers before any policy acts: the scenario's own values."""
         m, s = len(self.src), self.scenario
+
+        def by_pattern(key: str) -> np.ndarray:
+            return np.array([s[key][p] for p in FLOW_PATTERNS])
+
+        def by_nationality(key: str) -> np.ndarray:
+            return by_pattern(key)[self.nat_pattern]
+
         return Levers(
             apprehension=np.ones(m),
             cost=np.ones(m),
@@ -210,42 +219,67 @@ class MigrationModel(mesa.Model):
             hazard=np.ones(m),
             interdiction=np.zeros(m),
             departures=np.ones(len(NATIONALITIES)),
-            removal_share=np.array([s["removal_share"][p] for p in FLOW_PATTERNS]),
-            border_reattempt_share=np.array(
-                [s["border_reattempt_share"][p] for p in FLOW_PATTERNS]
-            ),
-            border_hold=np.zeros(len(FLOW_PATTERNS)),
+            removal_share=by_nationality("removal_share"),
+            expel_to_mexico=by_nationality("expel_to_mexico_share"),
+            border_reattempt_share=by_pattern("border_reattempt_share"),
+            mexico_deportation=by_pattern("mexico_deportation_share"),
+            mexico_relocation=by_pattern("mexico_relocation_share"),
+            appointments=np.zeros(1),
         )
 
-    def _update_levers(self) -> None:
-        if not self.policies:
-            return
+    def _levers_on(self, date: dt.date, announced: bool) -> Levers:
+        """Return the levers of the policies in force on ``date`` (or announced by then)."""
         levers = self.neutral_levers()
         for policy in self.policies:
-            strength = policy.strength(self.date)
+            strength = policy.expected_strength(date) if announced else policy.strength(date)
             if strength > 0:
                 policy.apply(levers, strength, self)
-        if not levers.equals(self.levers):
-            self._apply_levers(levers)
+        return levers
+
+    def _update_levers(self) -> None:
+        changed = self.date in self._access_dates
+        if self.policies:
+            levers = self._levers_on(self.date, announced=False)
+            changed |= not levers.equals(self.levers)
+            if any(p.announcing(self.date) for p in self.policies):
+                self.announced = self._levers_on(self.date, announced=True)
+            else:
+                self.announced = levers
+            if changed:
+                self._apply_levers(levers)
+        elif changed:
+            self._apply_levers(self.levers)
 
     def _apply_levers(self, levers: Levers) -> None:
         """Set the effective edge attributes from ``levers`` and rebuild route choice."""
         w = self.scenario["route_choice"]
         self.levers = levers
-        self.apprehension = np.clip(
-            self.base_apprehension * levers.apprehension + levers.interdiction, 0.0, 1.0
-        )
-        self.cost = self.base_cost * levers.cost
+        chance = self.base_apprehension * levers.apprehension + levers.interdiction
+        chance[np.ix_(self.group_kind == ASYLUM, self.us_edge)] = 1.0  # they surrender
+        self.apprehension = np.clip(chance, 0.0, 1.0)
+        self.cost = np.tile(self.base_cost * levers.cost, (self.group_kind.size, 1))
+        self.cost[np.ix_(self.group_kind == ASYLUM, self.us_edge)] = 0.0  # no smuggler
         self.travel_days = np.maximum(1, np.rint(self.base_days * levers.travel_days)).astype(int)
         self.hazard = np.clip(self.base_hazard * levers.hazard, 0.0, 1.0)
+        evading = self.apprehension * (self.group_kind[:, None] != ASYLUM)
         cost = (
             w["days_weight"] * self.travel_days
             + w["cost_weight"] * self.cost / 1000.0
             + w["risk_weight"] * self.hazard
-        ) + w["enforcement_weight"] * self.apprehension
+            + w["enforcement_weight"] * np.where(self.us_edge, evading, self.apprehension)
+        )
+        closed = self.network.closed_legs(NATIONALITIES, self.date)
+        cost = cost + _CLOSED * np.repeat(closed, len(KINDS), axis=0)
         self.routes = RouteTable(
             self.src, self.dst, self._order, cost, w["sensitivity"], self.n_nodes
         )
+
+    def implied_chance(self, levers: Levers) -> np.ndarray:
+        """Return the chance of staying in the US that ``levers`` imply, by nationality × kind."""
+        evaders = self.group_kind != ASYLUM
+        us = self.apprehension[evaders][:, self.us_edge]
+        encounter = us.mean(axis=1) if us.size else np.zeros(len(NATIONALITIES))
+        return implied_chance(levers.removal_share, encounter)
 
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
@@ -254,14 +288,21 @@ class MigrationModel(mesa.Model):
             self.running = False
             return
         self._update_levers()
-        self._depart()
-        due = self._calendar.pop(self.day, None)
+        departure.depart(self)
+        due = self.schedule.pop(self.day)
         if due is not None:
-            ids = np.concatenate(due) if len(due) > 1 else due[0]
-            travelling = self.pop.status[ids] == TRAVELLING
-            arrived = self._arrive(ids[travelling])
-            self._move(np.concatenate([ids[~travelling], arrived]))
-        self.counts[self.day, :, _M["in_transit"]] = self._in_transit
+            due = due[~FINAL[self.pop.status[due]]]  # e.g. given an appointment meanwhile
+            travelling = self.pop.status[due] == TRAVELLING
+            ready = arrival.arrive(self, due[travelling])
+            moving.move(self, np.concatenate([due[~travelling], ready]))
+        queue.give_appointments(self)
+        anchor = self.implied_chance(self.announced)
+        in_force = anchor if self.announced is self.levers else self.implied_chance(self.levers)
+        self.beliefs.update(self.day, anchor, in_force, self.rng)
+        if self.snapshots.due(self):
+            self.snapshots.take(self)
+        self.counts[self.day, :, M["in_transit"]] = self.in_transit
+        self.counts[self.day, :, M["waiting_at_border"]] = self.waiting
         self.day += 1
         self.date += dt.timedelta(days=1)
         self.running = self.day < self.total_days
@@ -272,261 +313,78 @@ class MigrationModel(mesa.Model):
         while self.day < end:
             self.step()
 
-    def _count(self, measure: str, ids: np.ndarray, amount: np.ndarray | None = None) -> None:
+    def add_migrants(self, origins: np.ndarray | int) -> np.ndarray:
+        """Put new migrants at origin rows, ready to leave today (``departure.add_migrants``)."""
+        return departure.add_migrants(self, origins)
+
+    # ------------------------------------------------------------------ shared by the rules
+    def count(self, measure: str, ids: np.ndarray, amount: np.ndarray | None = None) -> None:
+        """Add ``ids``' people (or ``amount``) to today's ``measure``, by flow pattern."""
         weights = self.pop.people[ids] if amount is None else amount
-        self.counts[self.day, :, _M[measure]] += np.bincount(
+        self.counts[self.day, :, M[measure]] += np.bincount(
             self.pop.pattern[ids], weights=weights, minlength=len(FLOW_PATTERNS)
         )
 
-    def _depart(self) -> None:
-        """Create today's new migrants at their origins."""
-        s = self.scenario
-        per_year = np.array([s["departures"][n] * s["push"][n] for n in NATIONALITIES])
-        if self.drivers is not None:
-            per_year = per_year * self.drivers.at(self.date)
-        leaving = per_year * self.levers.departures / 365.25
-        for policy in self.policies:
-            strength = policy.strength(self.date)
-            if strength > 0 and leaving.any():
-                diverted = policy.divert(leaving.copy(), strength, self)
-                if diverted is not None:
-                    diverted = np.clip(diverted, 0.0, leaving)
-                    leaving = leaving - diverted
-                    self.counts[self.day, :, _M["legal_entries"]] += np.bincount(
-                        self.nat_pattern, weights=diverted, minlength=len(FLOW_PATTERNS)
-                    )
-        rate = leaving[self.origin_nat] * self.origin_share
-        parties = rate / (s.people_per_agent * self.party_mean[self.nat_pattern[self.origin_nat]])
-        self.add_migrants(np.repeat(np.arange(rate.size), self.rng.poisson(parties)))
+    def count_consequence(self, authority: int | np.ndarray, what: str, ids: np.ndarray) -> None:
+        """Add ``ids``' people to today's consequences of ``authority`` (one or per id)."""
+        column = self.consequences[self.day, :, CONSEQUENCES.index(what)]
+        if np.isscalar(authority):
+            column[authority] += self.pop.people[ids].sum()
+        elif ids.size:
+            column += np.bincount(authority, self.pop.people[ids], column.size)
 
-    def add_migrants(self, origins: np.ndarray | int) -> np.ndarray:
-        """Put new migrants at origin nodes, ready to leave on the current day; return their ids.
-
-        Args:
-            origins: for each new migrant, its index into the origin table; or a number of
-                migrants to spread over the origins in proportion to the scenario's departures.
-        """
-        if isinstance(origins, int | np.integer):
-            s = self.scenario
-            weight = np.array([s["departures"][n] for n in NATIONALITIES])[self.origin_nat]
-            weight = weight * self.origin_share
-            origins = self.rng.choice(weight.size, size=int(origins), p=weight / weight.sum())
-        n = origins.size
-        nat = self.origin_nat[origins]
-        pattern = self.nat_pattern[nat]
-        party = 1 + self.rng.poisson(self.party_mean[pattern] - 1.0)
-        budget = self.budget_median[pattern] * np.exp(_BUDGET_SIGMA * self.rng.standard_normal(n))
-        node = self.origin_node[origins]
-        ids = self.pop.add(
-            n,
-            origin=node,
-            nationality=nat,
-            pattern=pattern,
-            people=party * self.scenario.people_per_agent,
-            budget=budget,
-            node=node,
-            edge=-1,
-            status=WAITING,
-            path=self.paths.extend(np.full(n, NO_ROUTE), node),
-            depart_day=self.day,
-            end_day=-1,
-        )
-        self._schedule(ids, self.day)
-        if self.diary is not None:
-            self.diary.note(
-                self,
-                ids,
-                "leaves",
-                node,
-                lambda k: f"party of {party[k]}, {budget[k]:,.0f} USD each",
-            )
-        return ids
-
-    def _arrive(self, ids: np.ndarray) -> np.ndarray:
-        """Handle migrants reaching the end of their edge; return those ready to move on."""
-        if ids.size == 0:
-            return ids
-        pop = self.pop
-        edge, pattern = pop.edge[ids], pop.pattern[ids]
-        draw = self.rng.random((2, ids.size))
-        died = draw[0] < self.hazard[edge]
-        caught = ~died & (draw[1] < self.apprehension[pattern, edge])
-        self._finish(ids[died], DIED)
-        self._count("deaths", ids[died])
-        if self.diary is not None:
-            self.diary.note(self, ids[died], "dies", self.src[edge[died]], self._leg(edge[died]))
-        self._apprehended(ids[caught], edge[caught])
-
-        ok = ~(died | caught)
-        ids, edge = ids[ok], edge[ok]
-        node = self.dst[edge]
-        pop.node[ids], pop.edge[ids] = node, -1
-        pop.path[ids] = self.paths.extend(pop.path[ids], node)
-        self._count("darien_crossings", ids[self.authority[edge] == _DARIEN])
-        arrived = self.is_destination[node]
-        self._count("evaded_into_us", ids[arrived])
-        self._finish(ids[arrived], EVADED)
-        if self.diary is not None:
-            self.diary.note(self, ids[arrived], "enters_us", node[arrived])
-        ids, node = ids[~arrived], node[~arrived]
-        wait = self.wait_days[node]
-        pop.status[ids] = WAITING
-        if self.diary is not None:
-            self.diary.note(self, ids, "arrives", node)
-            self.diary.note(
-                self, ids[wait > 0], "waits", node[wait > 0], lambda k: days(wait[wait > 0][k])
-            )
-        self._schedule(ids[wait > 0], self.day + wait[wait > 0])
-        return ids[wait == 0]
-
-    def _apprehended(self, ids: np.ndarray, edge: np.ndarray) -> None:
-        """Apply each authority's consequence to the migrants it apprehended."""
-        if ids.size == 0:
-            return
-        pop = self.pop
-        auth = self.authority[edge]
-        us = auth == _US
-        mexico = np.isin(auth, _MEXICO)
-        self._count("mexico_apprehensions", ids[mexico])
-        self._count("other_apprehensions", ids[~mexico & ~us])
-        if self.diary is not None:
-            self.diary.note(
-                self,
-                ids[~us],
-                "apprehended",
-                self.src[edge[~us]],
-                lambda k: f"by {AUTHORITIES[auth[~us][k]]}",
-            )
-            self.diary.note(self, ids[us], "encountered", self.src[edge[us]])
-
-        at_us = ids[us]
-        self._count("us_encounters", at_us)
-        pop.encounters[at_us] += 1
-        np.add.at(
-            self.encounters[self.day],
-            (pop.nationality[at_us], self.src[edge[us]]),
-            pop.people[at_us],
-        )
-        pattern = pop.pattern[at_us]
-        removed = self.rng.random(at_us.size) < self.levers.removal_share[pattern]
-        self._count("released_in_us", at_us[~removed])
-        self._finish(at_us[~removed], RELEASED)
-        if self.diary is not None:
-            self.diary.note(self, at_us[~removed], "released", self.src[edge[us][~removed]])
-
-        # Removed at the US border, or deported from transit: some try again. Mexicans are
-        # returned to the Mexican side of the crossing they tried, everyone else to their origin.
-        back = np.concatenate([at_us[removed], ids[~us]])
-        back_edge = np.concatenate([edge[us][removed], edge[~us]])
-        pattern = pop.pattern[back]
-        retry_share = np.concatenate(
-            [
-                self.levers.border_reattempt_share[pattern[: removed.sum()]],
-                self.transit_reattempt_share[pattern[removed.sum() :]],
-            ]
-        )
-        self._count("returns", back)
-        retry = self.rng.random(back.size) < retry_share
-        mexican = pattern == FLOW_PATTERNS.index("mexican")
-        place = np.where(mexican, self.src[back_edge], pop.origin[back])
-        pop.node[back], pop.edge[back] = place, -1
-        # The route records the last attempt: those who try again start a new one there.
-        pop.path[back] = self.paths.extend(np.where(retry, NO_ROUTE, pop.path[back]), place)
-        stays = mexican & retry  # waits at the border to try again: still in transit
-        self._in_transit -= np.bincount(
-            pattern[~stays], weights=pop.people[back[~stays]], minlength=len(FLOW_PATTERNS)
-        )
-        self._finish(back[~retry], RETURNED, leaves_transit=False)
-        again = back[retry]
-        pop.status[again] = WAITING
-        delay = np.maximum(self.reattempt_delay[pattern[retry]], 1)
-        self._schedule(again, self.day + delay)
-        if self.diary is not None:
-            self.diary.note(self, back, "sent_back", place)
-            self.diary.note(
-                self, again, "tries_again", place[retry], lambda k: f"in {days(delay[k])}"
-            )
-            self.diary.note(self, back[~retry], "gives_up", place[~retry])
-
-    def _move(self, ids: np.ndarray) -> None:
-        """Let migrants ready to move choose an edge, pay and set off."""
-        if ids.size == 0:
-            return
-        pop = self.pop
-        node = pop.node[ids]
-        edge = self.routes.choose(pop.pattern[ids], node, self.rng.random(ids.size))
-        if self.levers.border_hold.any():  # some wait in Mexico for a pathway instead
-            held = (self.authority[edge] == _US) & (
-                self.rng.random(ids.size) < self.levers.border_hold[pop.pattern[ids]]
-            )
-            if held.any():
-                self._schedule(ids[held], self.day + HOLD_DAYS)
-                if self.diary is not None:
-                    self.diary.note(self, ids[held], "holds", node[held], days(HOLD_DAYS))
-                ids, node, edge = ids[~held], node[~held], edge[~held]
-        price = self.cost[edge]
-        broke = pop.budget[ids] < price
-        if broke.any():  # work where they are, then go on
-            work = self.scenario["work"]
-            stuck = ids[broke]
-            pop.budget[stuck] += work["income_usd"]
-            self._schedule(stuck, self.day + max(1, int(work["days"])))
-            if self.diary is not None:
-                self.diary.note(
-                    self, stuck, "works", node[broke], lambda k: days(max(1, int(work["days"])))
-                )
-            ids, node, edge, price = ids[~broke], node[~broke], edge[~broke], price[~broke]
-        leaving = node == pop.origin[ids]
-        starting = ids[leaving]
-        self._count("departures", starting)
-        pop.attempts[starting] += 1
-        self._in_transit += np.bincount(
-            pop.pattern[starting], weights=pop.people[starting], minlength=len(FLOW_PATTERNS)
-        )
-        pop.budget[ids] -= price
-        self._count("smuggling_revenue_usd", ids, price * pop.people[ids])
-        self.flows[self.day] += np.bincount(edge, weights=pop.people[ids], minlength=len(self.src))
-        pop.edge[ids], pop.status[ids] = edge, TRAVELLING
-        self._schedule(ids, self.day + self.travel_days[edge])
-        if self.diary is not None:
-            self.diary.note(self, ids, "sets_off", node, self._leg(edge, paid=price))
-
-    def count_port_encounters(self, people: np.ndarray) -> None:
-        """Count people per nationality met at a port of entry today (e.g. with appointments).
-
-        CBP counts them as southwest-border encounters (DESIGN.md); they are also legal entries.
-        """
-        self.counts[self.day, :, _M["us_encounters"]] += np.bincount(
-            self.nat_pattern, weights=people, minlength=len(FLOW_PATTERNS)
-        )
-        self.port_encounters[self.day] += people
-
-    def _finish(self, ids: np.ndarray, status: int, leaves_transit: bool = True) -> None:
+    def finish(self, ids: np.ndarray, status: int, leaves_transit: bool = True) -> None:
         """End the journeys of ``ids`` with a final status."""
         if ids.size == 0:
             return
         self.pop.status[ids] = status
         self.pop.end_day[ids] = self.day
         if leaves_transit:
-            self._in_transit -= np.bincount(
-                self.pop.pattern[ids], weights=self.pop.people[ids], minlength=len(FLOW_PATTERNS)
-            )
+            self.in_transit -= self.people_by_pattern(ids)
 
-    def _schedule(self, ids: np.ndarray, when: np.ndarray | int) -> None:
-        """Enter the next event of each migrant in the calendar."""
+    def people_by_pattern(self, ids: np.ndarray) -> np.ndarray:
+        """Return the people of ``ids`` summed by flow pattern."""
+        return np.bincount(
+            self.pop.pattern[ids], weights=self.pop.people[ids], minlength=len(FLOW_PATTERNS)
+        )
+
+    def send_back(
+        self, ids: np.ndarray, place: np.ndarray, retry_share: np.ndarray, at_border: bool
+    ) -> None:
+        """Return ``ids`` to ``place``; a share ``retry_share`` (per id) tries again later.
+
+        Args:
+            ids: the migrants sent back.
+            place: where each is sent (its origin, or the Mexican side of the border).
+            retry_share: each one's chance of trying again.
+            at_border: whether they are put on the Mexican side of the border: those who try
+                again stay in transit and go on after ``border_retry_days``; people sent
+                home set out again after ``reattempt_delay_days``.
+        """
         if ids.size == 0:
             return
-        if np.isscalar(when):
-            self._calendar.setdefault(int(when), []).append(ids)
-            return
-        delay = when - self.day
-        if delay.max() < 1 << 16:  # small integers: numpy sorts them by radix, in linear time
-            delay = delay.astype(np.uint16)
-        order = np.argsort(delay, kind="stable")
-        when, ids = when[order], ids[order]
-        bounds = [0, *(np.flatnonzero(np.diff(when)) + 1).tolist(), ids.size]
-        for a, b in itertools.pairwise(bounds):
-            self._calendar.setdefault(int(when[a]), []).append(ids[a:b])
+        pop = self.pop
+        self.count("returns", ids)
+        retry = self.rng.random(ids.size) < retry_share
+        pop.node[ids], pop.edge[ids] = place, -1
+        # The route records the last attempt: those who try again start a new one there.
+        pop.path[ids] = self.paths.extend(np.where(retry, NO_ROUTE, pop.path[ids]), place)
+        stays = ids[retry] if at_border else ids[:0]
+        self.in_transit -= self.people_by_pattern(ids) - self.people_by_pattern(stays)
+        self.finish(ids[~retry], RETURNED, leaves_transit=False)
+        again = ids[retry]
+        pop.status[again] = WAITING
+        if at_border:
+            delay = np.full(again.size, max(1, int(self.scenario["border_retry_days"])))
+        else:
+            delay = np.maximum(self.reattempt_delay[pop.pattern[again]], 1)
+        self.schedule.add(again, self.day + delay, self.day)
+        if self.diary is not None:
+            self.diary.note(self, ids, "sent_back", place)
+            self.diary.note(
+                self, again, "tries_again", place[retry], lambda k: f"in {days(delay[k])}"
+            )
+            self.diary.note(self, ids[~retry], "gives_up", place[~retry])
 
     # ------------------------------------------------------------------ following
     def follow(self, rows: list[int]) -> Diary:
@@ -538,7 +396,7 @@ class MigrationModel(mesa.Model):
         self.diary = Diary(rows)
         return self.diary
 
-    def _leg(self, edge: np.ndarray, paid: np.ndarray | None = None) -> Callable[[int], str]:
+    def leg(self, edge: np.ndarray, paid: np.ndarray | None = None) -> Callable[[int], str]:
         """Describe leg ``edge[k]``: where to, how, how long, at what cost."""
         names, modes = self.network.nodes["name"], self.network.edges["mode"]
 

@@ -1,7 +1,7 @@
 """The four irregular flow patterns of seed 004 and the nationalities counted into each.
 
 Seed 004 (American University Diplomacy Lab, 2025) describes four patterns of irregular
-migration through Mexico. CBP publishes about twenty citizenships; DESIGN.md fixes how they
+migration through Mexico. CBP publishes about twenty citizenships; the project fixes how they
 are counted into the patterns so that the model and the data mean the same thing:
 
 * ``northern_triangle``: Guatemala, Honduras, El Salvador;

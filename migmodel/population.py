@@ -15,29 +15,39 @@ STATUSES: tuple[str, ...] = (
     "waiting",  # at a place: documents, a smuggler, an appointment, work, or before re-trying
     "released_in_us",  # encountered at the US border and released to pursue a claim
     "evaded_into_us",  # crossed into the US without being encountered
-    "entered_legally",  # reserved for legal pathways that move agents (not used by diversion)
-    "returned",  # removed or deported and did not try again
+    "entered_legally",  # at a port of entry with an appointment
+    "returned",  # removed or deported and did not try again, or went home from the border
     "died",  # died or went missing on the way
+    "settled_in_mexico",  # gave up crossing and stayed to live and work in Mexico
 )
-"""Agent statuses, in the order used for integer codes; the last five end a journey."""
+"""Agent statuses, in the order used for integer codes; all but the first two end a journey."""
 
-TRAVELLING, WAITING, RELEASED, EVADED, LEGAL, RETURNED, DIED = range(len(STATUSES))
-FINAL = np.array([False, False, True, True, True, True, True])
+TRAVELLING, WAITING, RELEASED, EVADED, LEGAL, RETURNED, DIED, SETTLED = range(len(STATUSES))
+FINAL = np.array([False, False, *[True] * (len(STATUSES) - 2)])
+
+KINDS: tuple[str, ...] = ("asylum_seeker", "evader")
+"""How a migrant means to cross the US border: asylum seekers surrender to the Border Patrol
+(being encountered is their goal, and they pay no smuggler to cross); evaders pay smugglers
+and avoid it. People with an appointment are asylum seekers or evaders who waited for one."""
+ASYLUM, EVADER = range(len(KINDS))
 
 _COLUMNS: dict[str, type] = {
     "origin": np.int16,  # node index of the origin
     "nationality": np.int8,
     "pattern": np.int8,
+    "kind": np.int8,  # index into KINDS
+    "group": np.int8,  # route-choice group: nationality × kind (MigrationModel.group)
     "people": np.float32,  # people the agent stands for: party size × people per agent
     "budget": np.float32,  # USD per person left
     "node": np.int16,  # current node (the node it left, while travelling)
-    "edge": np.int32,  # current edge while travelling, else -1
+    "edge": np.int16,  # current edge while travelling, else -1
     "status": np.int8,
     "path": np.uint64,  # id of the route of the current attempt (see :mod:`migmodel.paths`)
     "depart_day": np.int32,
     "end_day": np.int32,  # day the journey ended, -1 while under way
     "attempts": np.int16,
     "encounters": np.int16,  # US border encounters so far
+    "queued": np.int32,  # day it joined the queue for a port appointment, -1 if not in it
 }
 
 

@@ -4,7 +4,14 @@
   :data:`~migmodel.model.MEASURES` in people (``smuggling_revenue_usd`` in USD);
 * ``journeys``: one row per agent: origin, nationality, pattern, people, route, days, outcome;
 * ``encounters``: US border encounters by date, nationality and crossing (non-zero rows);
-* ``edge_flows``: people setting off along each leg of the network over the run.
+* ``edge_flows``: people setting off along each leg of the network over the run;
+* ``stocks``: people under way by week, place (with its country and kind), status
+  (travelling, waiting, queueing for an appointment) and flow pattern (non-zero rows);
+* ``beliefs``: the believed chance of staying in the US after an irregular attempt, by week,
+  nationality, kind of migrant and place (``border`` or ``home``);
+* ``consequences``: people by date, authority and what their apprehension or encounter
+  ended in (deported, relocated south, released with a document, expelled to Mexico, removed
+  by flight, released in the US; non-zero rows).
 
 ``monthly()`` and ``fiscal_years()`` aggregate ``daily``; the US fiscal year runs October to
 September and is named after the year it ends in (FY2022 = Oct 2021 – Sep 2022). Flows are
@@ -19,13 +26,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from migmodel.measures import STOCKS
 from migmodel.scenario import Scenario, scenario_from_dict
 
-TABLES = ("daily", "journeys", "encounters", "edge_flows")
+TABLES = ("daily", "journeys", "encounters", "edge_flows", "stocks", "beliefs", "consequences")
 """The tables of a run, written as ``NAME.parquet``."""
-
-STOCKS = ("in_transit",)
-"""Columns of ``daily`` that are stocks (levels), not flows."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,9 @@ class Results:
     journeys: pd.DataFrame
     encounters: pd.DataFrame
     edge_flows: pd.DataFrame
+    stocks: pd.DataFrame
+    beliefs: pd.DataFrame
+    consequences: pd.DataFrame
     scenario: Scenario
     seed: int
     version: str

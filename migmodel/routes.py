@@ -1,6 +1,7 @@
-"""Route choice: which edge a migrant takes next, computed per place and flow pattern.
+"""Route choice: which edge a migrant takes next, computed per place and group of migrants.
 
-Every edge has a generalised cost for each flow pattern::
+Every edge has a generalised cost for each group of migrants (a nationality and a kind of
+migrant, asylum seeker or evader: their costs and the legs open to them differ)::
 
     cost = days_weight·days + cost_weight·USD/1000 + risk_weight·hazard
            + enforcement_weight·P(apprehension)
@@ -9,9 +10,9 @@ Edges point the way migrants travel and the network has no cycles (``geo`` check
 the places can be ordered with every edge pointing forward. The expected cost from a place to
 the border, ``V``, is the "log-sum" over its onward edges, and an edge is chosen with
 probability ∝ exp(-sensitivity·(cost + V(next))): the recursive logit model of route choice
-(Fosgerau, Frejinger & Karlstrom 2013) on a directed acyclic network. Everyone of the same flow
-pattern at the same place faces the same probabilities (Flee's lesson), so they are computed
-once per place and pattern, and re-computed only when a policy changes an edge. Raising
+(Fosgerau, Frejinger & Karlstrom 2013) on a directed acyclic network. Everyone of the same group
+at the same place faces the same probabilities (Flee's lesson), so they are computed
+once per place and group, and re-computed only when a policy changes an edge. Raising
 enforcement on one edge raises its cost and shifts choices to the alternatives: displacement
 (the balloon effect) follows from the rule, not from a special case.
 """
@@ -22,13 +23,13 @@ import numpy as np
 
 
 class RouteTable:
-    """Choice probabilities of onward edges for every (flow pattern, place).
+    """Choice probabilities of onward edges for every (group, place).
 
     Args:
         src: source node of each edge.
         dst: target node of each edge.
         order: the nodes, ordered so that every edge points to an earlier node.
-        cost: generalised cost per flow pattern and edge, shape (patterns, edges).
+        cost: generalised cost per group and edge, shape (groups, edges).
         sensitivity: the logit scale (per unit of generalised cost).
         n_nodes: number of nodes.
     """
@@ -42,9 +43,9 @@ class RouteTable:
         sensitivity: float,
         n_nodes: int,
     ) -> None:
-        n_patterns = cost.shape[0]
+        n_groups = cost.shape[0]
         edges = np.argsort(src, kind="stable")
-        value = np.zeros((n_patterns, n_nodes))
+        value = np.zeros((n_groups, n_nodes))
         out_of = {u: edges[src[edges] == u] for u in np.unique(src[edges]).tolist()}
         for u in order.tolist():  # nearest to the border first, so V(next) is known
             out = out_of.get(u)
@@ -55,13 +56,13 @@ class RouteTable:
             logsum = np.log(np.exp(-sensitivity * (total - low)).sum(axis=1))
             value[:, u] = low[:, 0] - logsum / sensitivity if sensitivity > 0 else low[:, 0]
         self.value = value
-        """Expected generalised cost to the border, per pattern and node."""
+        """Expected generalised cost to the border, per group and node."""
 
         total = cost[:, edges] + value[:, dst[edges]] - value[:, src[edges]]
         prob = np.exp(-sensitivity * total) if sensitivity > 0 else np.ones_like(total)
-        group = np.arange(n_patterns)[:, None] * n_nodes + src[edges][None, :]
+        group = np.arange(n_groups)[:, None] * n_nodes + src[edges][None, :]
         flat_group, flat_prob = group.ravel(), prob.ravel()
-        sums = np.bincount(flat_group, weights=flat_prob, minlength=n_patterns * n_nodes)
+        sums = np.bincount(flat_group, weights=flat_prob, minlength=n_groups * n_nodes)
         flat_prob = flat_prob / sums[flat_group]
         cum = np.cumsum(flat_prob)
         start = np.r_[0, np.flatnonzero(np.diff(flat_group)) + 1]
@@ -70,26 +71,26 @@ class RouteTable:
         cum[last] = 1.0
         self.keys = flat_group + cum
         """Group index plus cumulative probability: monotone, searched for a choice."""
-        self.edge = np.tile(edges, n_patterns)
+        self.edge = np.tile(edges, n_groups)
         """The edge each key stands for."""
-        self.prob = flat_prob.reshape(n_patterns, edges.size)
-        """Choice probability of each allowed edge (columns as ``edges``), per pattern."""
+        self.prob = flat_prob.reshape(n_groups, edges.size)
+        """Choice probability of each allowed edge (columns as ``edges``), per group."""
         self.edges = edges
         self._src = src[edges]
         self._n_nodes = n_nodes
 
-    def choose(self, pattern: np.ndarray, node: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    def choose(self, group: np.ndarray, node: np.ndarray, draws: np.ndarray) -> np.ndarray:
         """Return the edge chosen by each migrant, given uniform draws in [0, 1).
 
         Args:
-            pattern: flow-pattern code of each migrant.
+            group: route-choice group of each migrant (``MigrationModel.group``).
             node: node index where each migrant stands.
             draws: one uniform random number per migrant.
         """
-        group = pattern.astype(np.int64) * self._n_nodes + node
-        return self.edge[np.searchsorted(self.keys, group + draws, side="right")]
+        key = group.astype(np.int64) * self._n_nodes + node
+        return self.edge[np.searchsorted(self.keys, key + draws, side="right")]
 
-    def probabilities(self, pattern: int, node: int) -> dict[int, float]:
-        """Return {edge: choice probability} for one flow pattern at one node."""
+    def probabilities(self, group: int, node: int) -> dict[int, float]:
+        """Return {edge: choice probability} for one group at one node."""
         here = self._src == node
-        return dict(zip(self.edges[here].tolist(), self.prob[pattern, here].tolist(), strict=True))
+        return dict(zip(self.edges[here].tolist(), self.prob[group, here].tolist(), strict=True))

@@ -130,10 +130,11 @@ PARAMETERS: dict[str, Number | Table] = {
             "mexico_south": 0.04,
             "mexico_interior": 0.02,
             "mexico_rail": 0.025,
-            "us_border": 0.8,
+            "us_border": 0.67,
         },
         "baseline chance that crossing an edge under this authority ends in apprehension "
-        "(us_border: that a crossing ends in a US encounter rather than evasion)",
+        "(us_border: that an evader's crossing ends in a US encounter: FY2019, single adults "
+        "apprehended 302k against 151k known got-aways)",
     ),
     "transit_reattempt_share": _per_pattern(
         {"northern_triangle": 0.4, "transcontinental": 0.2, "crisis_states": 0.3, "mexican": 0.0},
@@ -158,7 +159,107 @@ PARAMETERS: dict[str, Number | Table] = {
     "reattempt_delay_days": _per_pattern(
         {"northern_triangle": 60, "transcontinental": 90, "crisis_states": 90, "mexican": 10},
         Number(0, 0, 3650, "days", "days before a removed person tries again", integer=True),
-        "days between a removal or deportation and the next attempt",
+        "days between a removal or deportation home and setting out again",
+    ),
+    "asylum_seeker_share": Table(
+        NATIONALITIES,
+        Number(0, 0, 1, "share", "share of a nationality's migrants who seek asylum"),
+        # Family units' share of FY2019 Border Patrol apprehensions by citizenship (CBP, FY2019
+        # Southwest Border Migration; OHSS): GTM 70%, HND 74%, SLV 63%, MEX 3.6%, others ~48%.
+        # Crisis-state nationals, whom few countries took back, presented to seek asylum
+        # (expulsion rates under 1% in 2021–22): 0.9 is a judgement.
+        {
+            "GTM": 0.70,
+            "HND": 0.74,
+            "SLV": 0.63,
+            "COL": 0.48,
+            "ECU": 0.48,
+            "PER": 0.48,
+            "OTH": 0.48,
+            "VEN": 0.9,
+            "CUB": 0.9,
+            "HTI": 0.9,
+            "NIC": 0.9,
+            "MEX": 0.04,
+        },
+        "share of each nationality's migrants who are asylum seekers (surrender at the US "
+        "border, pay no smuggler to cross); the rest are evaders",
+    ),
+    "expel_to_mexico_share": _per_pattern(
+        {"northern_triangle": 0.0, "transcontinental": 0.0, "crisis_states": 0.0, "mexican": 1.0},
+        Number(0, 0, 1, "share", "share of removed people sent to the Mexican side"),
+        "share of people removed at the US border who are put on the Mexican side of the border "
+        "rather than flown to their country (Mexicans always are; Title 42 and the January 2023 "
+        "measures raise it for others)",
+    ),
+    "mexico_deportation_share": _per_pattern(
+        # 2022: returns / presentations = 62% for GTM/HND/SLV, 6.6% for everyone else
+        # (mexico_expulsions.csv, mexico_inm_presentations.csv; MX_UPM_EXP_GDI, MX_UPM_GDI).
+        {"northern_triangle": 0.62, "transcontinental": 0.07, "crisis_states": 0.07, "mexican": 0},
+        Number(0, 0, 1, "share", "share of apprehensions in Mexico ending in deportation"),
+        "share of people apprehended in Mexico who are deported or returned to their country",
+    ),
+    "mexico_relocation_share": _per_pattern(
+        {"northern_triangle": 0.1, "transcontinental": 0.2, "crisis_states": 0.2, "mexican": 0},
+        Number(0, 0, 1, "share", "share of apprehensions in Mexico ending in relocation south"),
+        "share of people apprehended in Mexico who are taken back to southern Mexico "
+        "(judgement: INM busing and flights to Tapachula, 2021–2023); the rest are released "
+        "with a document",
+    ),
+    "beliefs": Table(
+        ("memory_days", "lag_days", "prior_people", "noise_sd"),
+        Number(0, 0, 1e7, "", "how beliefs learn"),
+        {"memory_days": 30, "lag_days": 21, "prior_people": 2000, "noise_sd": 0.05},
+        "beliefs about the chance of staying in the US: memory of outcomes at the border "
+        "(days), news lag from the border to home (days), the weight of an announced rule "
+        "(people), weekly noise on home beliefs (log-normal sd)",
+    ),
+    "departure_choice": Table(
+        ("elasticity", "cost_weight", "max_factor"),
+        Number(0, 0, 100, "", "how departures respond to expectations"),
+        {"elasticity": 1.0, "cost_weight": 0.02, "max_factor": 3.0},
+        "share of the pool setting out = (believed chance / at start)^elasticity · "
+        "exp(-cost_weight · rise in expected journey cost), at most max_factor",
+    ),
+    "border_choice": Table(
+        (
+            "sensitivity",
+            "wait_cost",
+            "settle_value",
+            "home_value",
+            "horizon_days",
+            "decide_days",
+        ),
+        Number(0, -10, 1e4, "", "the decision at the border"),
+        {
+            "sensitivity": 10.0,
+            "wait_cost": 0.1,
+            "settle_value": 0.0,
+            "home_value": -0.1,
+            "horizon_days": 60,
+            "decide_days": 14,
+        },
+        "at the border: P(cross, wait, settle, go home) ∝ exp(sensitivity · value); crossing "
+        "is worth the believed chance of staying, waiting the chance of an appointment within "
+        "horizon_days less wait_cost; those waiting decide again every decide_days",
+    ),
+    "seasonal": Number(
+        1,
+        0,
+        1,
+        "0/1",
+        "departures follow the pre-2020 monthly profile (1) or not (0)",
+        integer=True,
+    ),
+    "border_retry_days": Number(
+        3,
+        0,
+        365,
+        "days",
+        "days before someone put back on the Mexican side of the border decides again "
+        "(judgement: smugglers took expelled migrants back across, often the same day; "
+        "Reuters, 12 November 2020)",
+        integer=True,
     ),
     "work": Table(
         ("days", "income_usd"),
@@ -191,6 +292,7 @@ class PolicySpec:
     end: dt.date | None = None
     ramp_days: int = 0
     params: dict[str, Any] = field(default_factory=dict)
+    announced: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -244,6 +346,7 @@ class Scenario:
             "policies": [
                 {
                     "name": p.name,
+                    **({"announced": p.announced} if p.announced else {}),
                     **({"start": p.start} if p.start else {}),
                     **({"end": p.end} if p.end else {}),
                     "ramp_days": p.ramp_days,
@@ -473,15 +576,22 @@ def _policy_spec(i: int, raw: Any) -> PolicySpec:
     where = f"[[policies]] #{i + 1}"
     if not isinstance(raw, dict) or "name" not in raw:
         raise ScenarioError(f'{where} needs a name = "..." (see `migmodel policies`)')
-    params = {k: v for k, v in raw.items() if k not in ("name", "start", "end", "ramp_days")}
+    schedule = ("name", "announced", "start", "end", "ramp_days")
+    params = {k: v for k, v in raw.items() if k not in schedule}
     start = check_date(f"{where} start", raw["start"]) if "start" in raw else None
+    announced = check_date(f"{where} announced", raw["announced"]) if "announced" in raw else None
+    if announced and not start:
+        raise ScenarioError(f"{where} announced = {announced} needs a start date to announce")
+    if announced and start and announced > start:
+        raise ScenarioError(f"{where} announced = {announced} is after start = {start}")
     end = check_date(f"{where} end", raw["end"]) if "end" in raw else None
     if start and end and end < start:
         raise ScenarioError(f"{where} end = {end} is before start = {start}")
     ramp = Number(0, 0, 3650, "days", "ramp", integer=True).check(
         f"{where} ramp_days", raw.get("ramp_days", 0)
     )
-    return PolicySpec(check_text(f"{where} name", raw["name"]), start, end, ramp, params)
+    name = check_text(f"{where} name", raw["name"])
+    return PolicySpec(name, start, end, ramp, params, announced)
 
 
 def _resolve(name_or_path: str | Path) -> Path:

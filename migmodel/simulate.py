@@ -8,11 +8,14 @@ from importlib.metadata import PackageNotFoundError, version
 import numpy as np
 import pandas as pd
 
-from migmodel.model import MEASURES, MigrationModel
+from geo import AUTHORITIES
+from migmodel.measures import CONSEQUENCES, MEASURES
+from migmodel.model import MigrationModel
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, NATIONALITY_PATTERN
-from migmodel.population import FINAL, STATUSES
+from migmodel.population import FINAL, KINDS, STATUSES
 from migmodel.results import Results
 from migmodel.scenario import Scenario
+from migmodel.snapshots import STOCK_STATUSES
 
 try:
     __version__ = version("migmodel")
@@ -52,6 +55,9 @@ def collect(model: MigrationModel) -> Results:
         journeys=_journeys(model),
         encounters=_encounters(model, _dates(model)),
         edge_flows=_edge_flows(model),
+        stocks=_stocks(model),
+        beliefs=_beliefs(model),
+        consequences=_consequences(model),
         scenario=model.scenario,
         seed=model.seed,
         version=__version__,
@@ -150,3 +156,63 @@ def _edge_flows(model: MigrationModel) -> pd.DataFrame:
     edges = model.network.edges
     table = edges[["source", "target", "mode", "authority"]].reset_index(drop=True)
     return table.assign(people=model.flows[model.spinup : model.day].sum(axis=0))
+
+
+def _stocks(model: MigrationModel) -> pd.DataFrame:
+    """People under way by week, place, status and flow pattern (non-zero rows)."""
+    snap, nodes = model.snapshots, model.network.nodes
+    if not snap.stocks:
+        counts = np.zeros((0, model.n_nodes, len(STOCK_STATUSES), len(FLOW_PATTERNS)))
+    else:
+        counts = np.stack(snap.stocks)
+    week, node, status, pattern = np.nonzero(counts)
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime(pd.Series(snap.dates, dtype=object)[week].to_numpy()),
+            "place": nodes["id"].to_numpy()[node],
+            "country": nodes["country"].to_numpy()[node],
+            "kind": nodes["kind"].to_numpy()[node],
+            "status": pd.Categorical.from_codes(status, categories=STOCK_STATUSES),
+            "flow_pattern": pd.Categorical.from_codes(pattern, categories=FLOW_PATTERNS),
+            "people": counts[week, node, status, pattern],
+        }
+    )
+
+
+def _beliefs(model: MigrationModel) -> pd.DataFrame:
+    """Believed chance of staying by week, nationality, kind and place (border or home)."""
+    snap = model.snapshots
+    frames = []
+    for place, values in (("border", snap.border), ("home", snap.home)):
+        if not values:
+            continue
+        array = np.stack(values)  # weeks × nationalities × kinds
+        week, nat, kind = np.indices(array.shape).reshape(3, -1)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "date": pd.to_datetime(pd.Series(snap.dates, dtype=object)[week].to_numpy()),
+                    "nationality": np.array(NATIONALITIES)[nat],
+                    "kind": np.array(KINDS)[kind],
+                    "place": place,
+                    "chance_of_staying": array.ravel(),
+                }
+            )
+        )
+    columns = ["date", "nationality", "kind", "place", "chance_of_staying"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def _consequences(model: MigrationModel) -> pd.DataFrame:
+    """People by date, authority and consequence (non-zero rows)."""
+    dates = _dates(model)
+    counts = model.consequences[model.spinup : model.spinup + len(dates)]
+    day, authority, what = np.nonzero(counts)
+    return pd.DataFrame(
+        {
+            "date": dates[day],
+            "authority": np.array(AUTHORITIES)[authority],
+            "consequence": np.array(CONSEQUENCES)[what],
+            "people": counts[day, authority, what],
+        }
+    )

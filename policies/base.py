@@ -2,9 +2,9 @@
 
 A policy declares typed parameters (:class:`~migmodel.schema.Number`: unit, range, default,
 help) and is switched on by a scenario's ``[[policies]]`` table with an optional schedule
-(``start``, ``end``, ``ramp_days``). Each simulated day the model asks every policy for its
-*strength* (0 before ``start`` and after ``end``, rising linearly to 1 over ``ramp_days``) and,
-where it is above 0, calls two hooks:
+(``announced``, ``start``, ``end``, ``ramp_days``). Each simulated day the model asks every
+policy for its *strength* (0 before ``start`` and after ``end``, rising linearly to 1 over
+``ramp_days``) and, where it is above 0, calls two hooks:
 
 * :meth:`Policy.apply` moves :class:`Levers`: per-edge multipliers of apprehension, cost,
   travel time and hazard; per-nationality multipliers of departures; the US-border
@@ -12,6 +12,11 @@ where it is above 0, calls two hooks:
   one route displaces people to others.
 * :meth:`Policy.divert` takes would-be irregular migrants about to leave and returns how many
   of them take a legal pathway instead (temporary-worker visas, parole).
+
+From its ``announced`` date (by default its ``start``) people *expect* the policy in full:
+the model builds a second set of levers, the announced ones, from which migrants' beliefs take
+their anchor (:mod:`migmodel.rules.beliefs`). People at the border learn at once, people at
+home after a lag.
 
 A third-party package adds a policy by subclassing :class:`Policy` and registering the class
 under the entry-point group ``migmodel.policies``.
@@ -49,9 +54,11 @@ class Policy:
         start: dt.date | None = None,
         end: dt.date | None = None,
         ramp_days: int = 0,
+        announced: dt.date | None = None,
         **params: Any,
     ) -> None:
         self.start, self.end, self.ramp_days = start, end, ramp_days
+        self.announced = announced
         values = {k: p.default for k, p in self.parameters.items()}
         values.update(params)
         self.params = values
@@ -65,6 +72,14 @@ class Policy:
         if self.ramp_days and self.start:
             return min(1.0, ((date - self.start).days + 1) / self.ramp_days)
         return 1.0
+
+    def announcing(self, date: dt.date) -> bool:
+        """Return whether ``date`` is after the announcement and before the start."""
+        return bool(self.announced and self.start and self.announced <= date < self.start)
+
+    def expected_strength(self, date: dt.date) -> float:
+        """Return how fully people expect the policy on ``date``: 1 once it is announced."""
+        return 1.0 if self.announcing(date) else self.strength(date)
 
     def setup(self, model: MigrationModel) -> None:
         """Prepare anything that depends on the network or scenario (called once)."""

@@ -92,14 +92,22 @@ class MexicoSouthernBorder(EdgeEnforcement):
 
     Seed 004 credits Mexico's enforcement on its southern border with the ~50% drop in US
     crossings of December 2023 – January 2024. At intensity 1 the apprehension chance on
-    `mexico_south` legs is 5 times the baseline and smugglers charge 50% more.
+    `mexico_south` legs is 5 times the baseline, smugglers charge 50% more, and a third of
+    those apprehended in Mexico who would have been released with a document are deported
+    instead (judgement).
     """
 
     name = "mexico_southern_border"
     apprehension_gain, cost_gain = 4.0, 0.5
+    deportation_gain: ClassVar[float] = 1 / 3
 
     def edges(self, model: MigrationModel) -> np.ndarray:  # noqa: D102
         return edge_mask(model, authority=("mexico_south",))
+
+    def apply(self, levers: Levers, strength: float, model: MigrationModel) -> None:  # noqa: D102
+        super().apply(levers, strength, model)
+        released = 1 - levers.mexico_deportation - levers.mexico_relocation
+        levers.mexico_deportation += released * self.deportation_gain * self.intensity * strength
 
 
 @register
@@ -107,15 +115,23 @@ class MexicoInterior(EdgeEnforcement):
     """Highway checkpoints inside Mexico (INM and National Guard).
 
     Seed 004's interior enforcement and smuggling-route disruption in northern Mexico. At
-    intensity 1 the apprehension chance on `mexico_interior` legs is 4 times the baseline and
-    their cost (bribes, smugglers' fees) 30% higher.
+    intensity 1 the apprehension chance on `mexico_interior` legs is 4 times the baseline,
+    their cost (bribes, smugglers' fees) 30% higher, and half of those apprehended in Mexico
+    who would have been released with a document are taken back to southern Mexico instead,
+    as the INM did by bus and plane from 2021 (judgement on the share).
     """
 
     name = "mexico_interior"
     apprehension_gain, cost_gain = 3.0, 0.3
+    relocation_gain: ClassVar[float] = 0.5
 
     def edges(self, model: MigrationModel) -> np.ndarray:  # noqa: D102
         return edge_mask(model, authority=("mexico_interior",))
+
+    def apply(self, levers: Levers, strength: float, model: MigrationModel) -> None:  # noqa: D102
+        super().apply(levers, strength, model)
+        released = 1 - levers.mexico_deportation - levers.mexico_relocation
+        levers.mexico_relocation += released * self.relocation_gain * self.intensity * strength
 
 
 @register
@@ -180,9 +196,10 @@ class GuatemalaBorder(EdgeEnforcement):
 class UsBorder(EdgeEnforcement):
     """US enforcement between ports of entry: more crossings encountered, more consequences.
 
-    At intensity 1 the chance that a crossing ends in an encounter rises by 20% of itself
-    (0.8 → 0.96 at baseline), the share of encountered people who are removed moves half way
-    to 1, and half as many removed people try again.
+    At intensity 1 the chance that an evader's crossing ends in an encounter rises by 20% of
+    itself (0.67 → 0.80 at baseline), the share of encountered people who are removed moves half way
+    to 1, and half as many removed people try again. The harsher odds reach the origins as news
+    (:mod:`migmodel.rules.beliefs`), so fewer set out: departures, encounters and returns fall.
     """
 
     name = "us_border"

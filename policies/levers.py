@@ -22,10 +22,17 @@ class Levers:
         interdiction: per edge, chance added to the apprehension chance (for edges whose
             authority does not apprehend at baseline, such as the Darién or flights).
         departures: per nationality, multiplier of would-be departures.
-        removal_share: per flow pattern, share of US encounters removed or expelled.
+        removal_share: per nationality, share of US encounters removed or expelled.
+        expel_to_mexico: per nationality, share of those removed who are sent to the Mexican
+            side of the border (Title 42 expulsions, returns under the January 2023 measures)
+            rather than flown to their country.
         border_reattempt_share: per flow pattern, share of removed people who try again.
-        border_hold: per flow pattern, chance that someone about to cross the US border
-            irregularly waits in Mexico instead (for a legal pathway) and looks again later.
+        mexico_deportation: per flow pattern, share of people apprehended in Mexico who are
+            deported to their country.
+        mexico_relocation: per flow pattern, share of people apprehended in Mexico who are
+            moved to southern Mexico (the rest are released with a document).
+        appointments: port-of-entry appointments a day (one value), given to the people
+            waiting at the border, first come first served.
     """
 
     apprehension: np.ndarray
@@ -35,8 +42,11 @@ class Levers:
     interdiction: np.ndarray
     departures: np.ndarray
     removal_share: np.ndarray
+    expel_to_mexico: np.ndarray
     border_reattempt_share: np.ndarray
-    border_hold: np.ndarray
+    mexico_deportation: np.ndarray
+    mexico_relocation: np.ndarray
+    appointments: np.ndarray
 
     def copy(self) -> Levers:
         """Return an independent copy."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES
+from migmodel.patterns import NATIONALITIES
 from migmodel.schema import Number
 from policies.base import Levers, Policy
 from policies.registry import register
@@ -108,16 +108,19 @@ class TemporaryWorkerVisas(Policy):
 class Parole(Policy):
     """Parole for Cubans, Haitians, Nicaraguans and Venezuelans, and port-of-entry appointments.
 
-    The January 2023 measures (CBP_JAN23_PR; `policy_events.csv`): up to 30,000 people a
-    month from the four countries may fly in on parole with a US sponsor, while those who
-    cross irregularly can be returned to Mexico. Each month's quota per nationality goes to
-    would-be irregular migrants who apply (``apply_share``), evenly over the days. Port-of-entry
-    appointments (CBP One, from January 2023) let people of any nationality present at a port
-    instead of crossing between ports: they are legal entries that CBP still counts as
-    southwest-border encounters (DESIGN.md). Those already in Mexico when the measures start
-    may wait there for the pathway rather than cross and risk return (``hold_share``, each
-    month): CHNV encounters fell from 91,000 in December 2022 to 22,000 in January 2023 and
-    stayed there until April, before parole could have diverted people at home
+    The January 2023 measures (CBP_JAN23_PR; `policy_events.csv`; for Venezuelans alone from
+    12 October 2022): up to 30,000 people a month from the four countries may fly in on parole
+    with a US sponsor, while those who cross irregularly can be returned to Mexico, which
+    agreed to take back up to 30,000 a month. Each month's quota per nationality goes to
+    would-be irregular migrants at home who apply (``apply_share``), evenly over the days; of
+    the nationalities with a quota, ``irregular_removal_share`` of those encountered crossing
+    irregularly are returned to the Mexican side of the border. Port-of-entry appointments
+    (CBP One, from January 2023: ``appointments_per_day``) go to the people waiting at the
+    border, first come, first served (:mod:`migmodel.rules.queue`); CBP counts them as
+    southwest-border encounters (Office of Field Operations encounters at ports of entry,
+    CBP_NW_GDI; `experiments/data/SOURCES.md`). People in Mexico who hear that crossing now means
+    return weigh waiting for an appointment, settling or going home instead: CHNV encounters
+    fell from 91,000 in December 2022 to 22,000 in January 2023
     (`cbp_sw_encounters_monthly_by_citizenship.csv`).
     """
 
@@ -140,15 +143,8 @@ class Parole(Policy):
             0,
             1,
             "share",
-            "share of CHNV nationals encountered crossing irregularly who are returned to Mexico",
-        ),
-        "hold_share": Number(
-            0.0,
-            0,
-            0.99,
-            "share",
-            "chance that a CHNV national about to cross irregularly waits in Mexico for the "
-            "pathway instead (and looks again a month later)",
+            "share of nationals with a quota encountered crossing irregularly who are "
+            "returned to Mexico",
         ),
     }
 
@@ -160,15 +156,15 @@ class Parole(Policy):
     def divert(  # noqa: D102
         self, leaving: np.ndarray, strength: float, model: MigrationModel
     ) -> np.ndarray | None:
-        wanting = self.apply_share * leaving
-        paroled = np.minimum(wanting, self.quota * strength / _DAYS_PER_MONTH)
-        booked = _share_out(self.appointments_per_day * strength, wanting - paroled)
-        model.count_port_encounters(booked)
-        return paroled + booked
+        if not self.quota.any():
+            return None
+        return np.minimum(self.apply_share * leaving, self.quota * strength / _DAYS_PER_MONTH)
 
     def apply(self, levers: Levers, strength: float, model: MigrationModel) -> None:  # noqa: D102
-        crisis = FLOW_PATTERNS.index("crisis_states")
-        removal = levers.removal_share[crisis]
-        target = max(removal, self.irregular_removal_share)
-        levers.removal_share[crisis] = removal + (target - removal) * strength
-        levers.border_hold[crisis] = max(levers.border_hold[crisis], self.hold_share * strength)
+        levers.appointments += self.appointments_per_day * strength
+        covered = self.quota > 0
+        removal = levers.removal_share[covered]
+        levers.removal_share[covered] = (
+            removal + (self.irregular_removal_share - removal).clip(0.0, None) * strength
+        )
+        levers.expel_to_mexico[covered] += (1.0 - levers.expel_to_mexico[covered]) * strength

@@ -56,7 +56,7 @@ def validate_specs(specs: tuple) -> None:
         cls = known[spec.name]
         for key, value in spec.params.items():
             if key not in cls.parameters:
-                allowed = ("start", "end", "ramp_days", *cls.parameters)
+                allowed = ("announced", "start", "end", "ramp_days", *cls.parameters)
                 raise ScenarioError(unknown_key(f"{where} ({spec.name})", key, allowed))
             cls.parameters[key].check(f"{where} ({spec.name}) {key}", value)
 
@@ -65,4 +65,10 @@ def build(spec) -> Policy:
     """Create the policy object a validated scenario spec describes."""
     cls = available()[spec.name]
     params = {k: cls.parameters[k].check(k, v) for k, v in spec.params.items()}
-    return cls(start=spec.start, end=spec.end, ramp_days=spec.ramp_days, **params)
+    return cls(
+        start=spec.start,
+        end=spec.end,
+        ramp_days=spec.ramp_days,
+        announced=spec.announced,
+        **params,
+    )

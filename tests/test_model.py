@@ -59,7 +59,10 @@ def test_waiting_at_a_place_adds_exactly_its_wait_days(tmp_path):
 def test_certain_apprehension_sends_every_agent_back(tmp_path):
     net = line_network(tmp_path, authority="mexico_south")
     scenario = quiet_scenario(
-        net, enforcement={"mexico_south": 1.0}, transit_reattempt_share={"northern_triangle": 0.0}
+        net,
+        enforcement={"mexico_south": 1.0},
+        transit_reattempt_share={"northern_triangle": 0.0},
+        mexico_deportation_share={"northern_triangle": 1.0},
     )
     _, res = launch(scenario)
     assert (res.journeys["outcome"] == "returned").all()
@@ -84,7 +87,7 @@ def test_removed_mexicans_retry_from_the_border_and_count_again(tmp_path):
         enforcement={"us_border": 1.0},
         removal_share={"mexican": 1.0},
         border_reattempt_share={"mexican": 1.0},
-        reattempt_delay_days={"mexican": 5},
+        border_retry_days=5,
     )
     _, res = launch(scenario, n=50)
     # depart day 0, encountered on day 2, retry on day 7 → encountered day 8, then 14

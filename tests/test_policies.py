@@ -50,10 +50,6 @@ def flows(select):
     return lambda results: results.edge_flows.loc[select(results.edge_flows), "people"].sum()
 
 
-def apprehensions(results: Results) -> float:
-    return results.daily[["mexico_apprehensions", "other_apprehensions"]].sum().sum()
-
-
 def down(policies, measure, days=300):
     diff = effect(policies, measure, days)
     assert diff["high"] < 0, f"expected a fall, got {diff.to_dict()}"
@@ -75,14 +71,13 @@ EFFECTS = [
     (full("mexico_interior"), outcome("mexico_apprehensions"), up),
     (full("freight_rail"), flows(lambda e: e["mode"] == "rail"), down),
     (full("darien"), outcome("darien_crossings"), down),
-    (full("guatemala_border"), apprehensions, up),
     (
         full("guatemala_border"),
         flows(lambda e: e["mode"].isin(["boat"]) & (e.target == "ciudad_hidalgo")),
         down,
     ),
     (full("us_border"), outcome("released_in_us"), down),
-    (full("us_border"), outcome("returns"), up),
+    (full("us_border"), outcome("departures"), down),  # deterrence, once the news is home
     (full("intelligence_sharing"), outcome("mexico_apprehensions"), up),
     (full("entry_visas"), outcome("us_encounters.transcontinental"), down),
     (full("entry_visas"), outcome("us_encounters.crisis_states"), down),

@@ -69,8 +69,15 @@ def line_network(folder: Path, nationality: str = "GTM", days=(3, 2), **edge_ext
 
 
 def quiet_scenario(network: Path, **values):
-    """A scenario on ``network`` with no enforcement and no regular departures."""
+    """A scenario on ``network`` with no enforcement and no regular departures.
+
+    Everyone is an evader, the season is off, and the choice at the border is sharp (crossing
+    is always chosen unless a test makes settling or going home worth more).
+    """
     raw = {
+        "asylum_seeker_share": dict.fromkeys(NATIONALITIES, 0.0),
+        "seasonal": 0,
+        "border_choice": {"sensitivity": 1000.0, "settle_value": -1.0, "home_value": -1.0},
         "name": "toy",
         "start": dt.date(2022, 1, 1),
         "days": 30,

@@ -1,0 +1,67 @@
+"""Arrival and hazard: what happens to migrants at the end of a leg.
+
+Each migrant reaching the end of a leg today may die or go missing on it (the leg's
+``hazard``, raised by policies that push people onto riskier ways) or be apprehended by the
+authority that polices it (its apprehension chance for the migrant's nationality and kind:
+asylum seekers crossing into the US are always encountered, since they surrender). The
+apprehended face that authority's consequences (:mod:`migmodel.rules.mexico`,
+:mod:`migmodel.rules.us_border`). The others arrive: those reaching the US have evaded the
+Border Patrol; the rest wait at the place if it makes people wait (documents, a smuggler)
+and move on (:mod:`migmodel.rules.moving`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from geo import AUTHORITIES
+from migmodel.diary import days
+from migmodel.population import DIED, WAITING
+from migmodel.rules import mexico, us_border
+
+if TYPE_CHECKING:
+    from migmodel.model import MigrationModel
+
+MEXICO = [AUTHORITIES.index(a) for a in ("mexico_south", "mexico_interior", "mexico_rail")]
+"""Mexico's authorities: the INM and National Guard at the southern border, inland, on trains."""
+US = AUTHORITIES.index("us_border")
+DARIEN = AUTHORITIES.index("darien")
+
+
+def arrive(model: MigrationModel, ids: np.ndarray) -> np.ndarray:
+    """Handle migrants reaching the end of their leg; return those ready to move on."""
+    if ids.size == 0:
+        return ids
+    pop = model.pop
+    edge = pop.edge[ids]
+    draw = model.rng.random((2, ids.size))
+    died = draw[0] < model.hazard[edge]
+    caught = ~died & (draw[1] < model.apprehension[model.group(ids), edge])
+    model.finish(ids[died], DIED)
+    model.count("deaths", ids[died])
+    if model.diary is not None:
+        model.diary.note(model, ids[died], "dies", model.src[edge[died]], model.leg(edge[died]))
+    at_us = caught & model.us_edge[edge]
+    us_border.encountered(model, ids[at_us], edge[at_us])
+    mexico.apprehended(model, ids[caught & ~at_us], edge[caught & ~at_us])
+
+    ok = ~(died | caught)
+    ids, edge = ids[ok], edge[ok]
+    node = model.dst[edge]
+    pop.node[ids], pop.edge[ids] = node, -1
+    pop.path[ids] = model.paths.extend(pop.path[ids], node)
+    model.count("darien_crossings", ids[model.authority[edge] == DARIEN])
+    arrived = model.is_destination[node]
+    us_border.evaded(model, ids[arrived], node[arrived])
+    ids, node = ids[~arrived], node[~arrived]
+    wait = model.wait_days[node]
+    pop.status[ids] = WAITING
+    if model.diary is not None:
+        model.diary.note(model, ids, "arrives", node)
+        model.diary.note(
+            model, ids[wait > 0], "waits", node[wait > 0], lambda k: days(wait[wait > 0][k])
+        )
+    model.schedule.add(ids[wait > 0], model.day + wait[wait > 0], model.day)
+    return ids[wait == 0]
