@@ -36,7 +36,7 @@ from migmodel.paths import NO_ROUTE, Paths
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, NATIONALITY_PATTERN, pattern_code
 from migmodel.population import ASYLUM, FINAL, KINDS, RETURNED, TRAVELLING, WAITING, Population
 from migmodel.routes import RouteTable
-from migmodel.rules import arrival, departure, moving, queue
+from migmodel.rules import arrival, departure, mexico, moving, queue
 from migmodel.rules.arrival import MEXICO, US
 from migmodel.rules.beliefs import Beliefs, implied_chance
 from migmodel.scenario import Scenario
@@ -148,6 +148,8 @@ class MigrationModel(mesa.Model):
         self.wait_days = nodes["wait_days"].to_numpy(np.int32)
         self.is_destination = (nodes["kind"] == "destination").to_numpy()
         self.is_crossing = (nodes["kind"] == "crossing").to_numpy()
+        self.relocation_node = self.network.node_index.get(mexico.RELOCATION_NODE, -1)
+        """Where Mexico relocates people it apprehends (-1: not in this network)."""
         self.us_edge = self.authority == US
         self._order = self.network.travel_order()[::-1]  # nearest the border first
         # Route choice and apprehension are per group: nationality × kind (see group()).
@@ -273,13 +275,17 @@ class MigrationModel(mesa.Model):
         self.routes = RouteTable(
             self.src, self.dst, self._order, cost, w["sensitivity"], self.n_nodes
         )
+        us = self.apprehension[self.group_kind != ASYLUM][:, self.us_edge]
+        self.us_encounter = us.mean(axis=1) if us.size else np.zeros(len(NATIONALITIES))
+        """Chance that an evader's crossing ends in a US encounter, per nationality."""
 
     def implied_chance(self, levers: Levers) -> np.ndarray:
-        """Return the chance of staying in the US that ``levers`` imply, by nationality × kind."""
-        evaders = self.group_kind != ASYLUM
-        us = self.apprehension[evaders][:, self.us_edge]
-        encounter = us.mean(axis=1) if us.size else np.zeros(len(NATIONALITIES))
-        return implied_chance(levers.removal_share, encounter)
+        """Return the chance of staying in the US that ``levers`` imply, by nationality × kind.
+
+        The chance that an evader's crossing ends in an encounter is today's (the mean over
+        the crossing legs), computed when the levers were last applied.
+        """
+        return implied_chance(levers.removal_share, self.us_encounter)
 
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
@@ -320,6 +326,8 @@ class MigrationModel(mesa.Model):
     # ------------------------------------------------------------------ shared by the rules
     def count(self, measure: str, ids: np.ndarray, amount: np.ndarray | None = None) -> None:
         """Add ``ids``' people (or ``amount``) to today's ``measure``, by flow pattern."""
+        if ids.size == 0:
+            return
         weights = self.pop.people[ids] if amount is None else amount
         self.counts[self.day, :, M[measure]] += np.bincount(
             self.pop.pattern[ids], weights=weights, minlength=len(FLOW_PATTERNS)
@@ -327,10 +335,12 @@ class MigrationModel(mesa.Model):
 
     def count_consequence(self, authority: int | np.ndarray, what: str, ids: np.ndarray) -> None:
         """Add ``ids``' people to today's consequences of ``authority`` (one or per id)."""
+        if ids.size == 0:
+            return
         column = self.consequences[self.day, :, CONSEQUENCES.index(what)]
         if np.isscalar(authority):
             column[authority] += self.pop.people[ids].sum()
-        elif ids.size:
+        else:
             column += np.bincount(authority, self.pop.people[ids], column.size)
 
     def finish(self, ids: np.ndarray, status: int, leaves_transit: bool = True) -> None:
@@ -344,6 +354,8 @@ class MigrationModel(mesa.Model):
 
     def people_by_pattern(self, ids: np.ndarray) -> np.ndarray:
         """Return the people of ``ids`` summed by flow pattern."""
+        if ids.size == 0:
+            return np.zeros(len(FLOW_PATTERNS))
         return np.bincount(
             self.pop.pattern[ids], weights=self.pop.people[ids], minlength=len(FLOW_PATTERNS)
         )
@@ -375,14 +387,16 @@ class MigrationModel(mesa.Model):
         again = ids[retry]
         pop.status[again] = WAITING
         if at_border:
-            delay = np.full(again.size, max(1, int(self.scenario["border_retry_days"])))
+            delay = max(1, int(self.scenario["border_retry_days"]))
+            self.schedule.add(again, self.day + delay, self.day)
+            wait = np.full(again.size, delay)
         else:
-            delay = np.maximum(self.reattempt_delay[pop.pattern[again]], 1)
-        self.schedule.add(again, self.day + delay, self.day)
+            wait = np.maximum(self.reattempt_delay[pop.pattern[again]], 1)
+            self.schedule.add(again, self.day + wait, self.day)
         if self.diary is not None:
             self.diary.note(self, ids, "sent_back", place)
             self.diary.note(
-                self, again, "tries_again", place[retry], lambda k: f"in {days(delay[k])}"
+                self, again, "tries_again", place[retry], lambda k: f"in {days(wait[k])}"
             )
             self.diary.note(self, ids[~retry], "gives_up", place[~retry])
 

@@ -85,14 +85,22 @@ def test_drivers_change_departures_month_by_month(tmp_path):
     assert 0.85 < october < 1.15 and 2.6 < november < 3.4
 
 
-def test_waiting_for_parole_cuts_crisis_state_crossings_at_once():
+def test_returns_to_mexico_cut_crisis_state_crossings_at_once():
+    """The January 2023 measures: people already at the border stop crossing and queue."""
     base = load_scenario("baseline").replace(days=30, people_per_agent=500)
-    measures = {"name": "parole", "start": base.start, "hold_share": 0.8, "apply_share": 0.0}
-    hold = base.replace(policies=[measures])
-    crisis = "crisis_states"
-    enc = {k: run(s, 3).totals().loc[crisis, "us_encounters"] for k, s in
-           (("base", base), ("hold", hold))}  # fmt: skip
-    assert enc["hold"] < 0.4 * enc["base"]  # in the first month: people already in Mexico wait
+    measures = {
+        "name": "parole",
+        "start": base.start,
+        "irregular_removal_share": 1.0,
+        "appointments_per_day": 500,
+        "apply_share": 0.0,
+    }
+    ruled = base.replace(policies=[measures])
+    crossed = {}
+    for key, scenario in (("base", base), ("ruled", ruled)):
+        totals = run(scenario, 3).totals().loc["crisis_states"]
+        crossed[key] = totals["us_encounters"] - totals["legal_entries"]  # not by appointment
+    assert crossed["ruled"] < 0.4 * crossed["base"]  # in the first month
 
 
 def tiny(tmp_path: Path) -> Path:
@@ -147,8 +155,11 @@ def test_historical_runs_to_september_2024_with_the_calibrated_values():
     assert scenario.start.isoformat() == "2019-10-01"
     last = scenario.start + pd.Timedelta(days=scenario.days - 1)
     assert last >= pd.Timestamp("2024-09-30").date()
-    parole = next(p for p in scenario.policies if p.name == "parole")
-    assert parole.params["hold_share"] == written["parameters"]["policies.parole#1.hold_share"]
+    fitted = written["parameters"]
+    assert scenario["departure_choice"]["elasticity"] == fitted["departure_choice.elasticity"]
+    rule = [p for p in scenario.policies if p.name == "asylum_rule"][1]  # the May 2023 rule
+    key = "policies.asylum_rule#2.reattempt_multiplier"
+    assert rule.params["reattempt_multiplier"] == fitted[key]
     assert load_scenario("historical", calibration=False).drivers is None
 
 

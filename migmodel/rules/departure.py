@@ -81,6 +81,8 @@ def depart(model: MigrationModel) -> None:
                 model.counts[model.day, :, M["legal_entries"]] += np.bincount(
                     model.nat_pattern, weights=diverted, minlength=len(FLOW_PATTERNS)
                 )
+    if not leaving.any():  # nobody leaves today: no draws to make
+        return
     rate = leaving[model.origin_nat] * model.origin_share * willing(model)
     party = model.party_mean[model.nat_pattern[model.origin_nat]]
     parties = rate / (s.people_per_agent * party)
@@ -102,6 +104,8 @@ def add_migrants(model: MigrationModel, origins: np.ndarray | int) -> np.ndarray
         weight = weight * model.origin_share
         origins = rng.choice(weight.size, size=int(origins), p=weight / weight.sum())
     n = origins.size
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
     nat = model.origin_nat[origins]
     pattern = model.nat_pattern[nat]
     party = 1 + rng.poisson(model.party_mean[pattern] - 1.0)

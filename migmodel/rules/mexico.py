@@ -32,7 +32,11 @@ from migmodel.population import WAITING
 if TYPE_CHECKING:
     from migmodel.model import MigrationModel
 
-_MEXICO = [AUTHORITIES.index(a) for a in ("mexico_south", "mexico_interior", "mexico_rail")]
+_IN_MEXICO = np.isin(
+    np.arange(len(AUTHORITIES)),
+    [AUTHORITIES.index(a) for a in ("mexico_south", "mexico_interior", "mexico_rail")],
+)
+"""Which authorities are Mexico's (the INM and National Guard), by authority code."""
 RELOCATION_NODE = "tapachula"
 """Where the INM takes people it relocates (buses from the north to Tapachula, 2021–2023)."""
 RELEASE_DAYS = 3
@@ -46,7 +50,7 @@ def apprehended(model: MigrationModel, ids: np.ndarray, edge: np.ndarray) -> Non
     pop = model.pop
     auth = model.authority[edge]
     place = model.src[edge]
-    in_mexico = np.isin(auth, _MEXICO)
+    in_mexico = _IN_MEXICO[auth]
     model.count("mexico_apprehensions", ids[in_mexico])
     model.count("other_apprehensions", ids[~in_mexico])
     if model.diary is not None:
@@ -57,8 +61,8 @@ def apprehended(model: MigrationModel, ids: np.ndarray, edge: np.ndarray) -> Non
     draw = model.rng.random(ids.size)
     deported = draw < deport_share
     relocated = ~deported & (draw < deport_share + relocate_share)
-    south = model.network.node_index.get(RELOCATION_NODE)
-    if south is None:  # a network without the relocation node: released instead
+    south = model.relocation_node
+    if south < 0:  # a network without the relocation node: released instead
         relocated[:] = False
     released = ~(deported | relocated)
     model.count_consequence(auth[deported], "deported", ids[deported])
@@ -66,7 +70,7 @@ def apprehended(model: MigrationModel, ids: np.ndarray, edge: np.ndarray) -> Non
     model.count_consequence(auth[released], "released_with_document", ids[released])
 
     moved = ids[relocated | released]
-    where = np.where(relocated, south if south is not None else 0, place)[relocated | released]
+    where = np.where(relocated, south, place)[relocated | released]
     pop.node[moved], pop.edge[moved], pop.status[moved] = where, -1, WAITING
     pop.path[moved] = model.paths.extend(pop.path[moved], where)
     model.schedule.add(moved, model.day + RELEASE_DAYS, model.day)
