@@ -36,7 +36,7 @@ sweep-examples:  ## run the two example sweeps (results/sweeps/) and rewrite the
 	  .venv/bin/migmodel analyze results/sweeps/$$s --report experiments/reports/$$s || exit 1; \
 	done
 
-calibrate:  ## refit the historical scenario (and the out-of-sample fit) to the data (~9 min)
+calibrate:  ## refit the historical scenario (and the out-of-sample fit) to the data (~30 min)
 	@bash scripts/setup.sh
 	.venv/bin/migmodel calibrate experiments/calibration/historical.toml
 	.venv/bin/migmodel calibrate experiments/calibration/holdout.toml
