@@ -1,0 +1,177 @@
+"""The validation report's figures: monthly encounters, fiscal years, other series, responses.
+
+Drawn with matplotlib (no display needed) from the runs and the targets that
+:mod:`experiments.validation` has computed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from migmodel.observed import EVENTS
+from migmodel.patterns import FLOW_PATTERNS
+from migmodel.results import Results
+
+LABEL = {p: p.replace("_", " ") for p in FLOW_PATTERNS}
+
+
+def monthly_band(runs: list[Results]) -> pd.DataFrame:
+    """Monthly US encounters by pattern and total: mean, low, high over seeds."""
+    frames = []
+    for r in runs:
+        m = r.monthly().pivot_table(
+            index="month", columns="flow_pattern", values="us_encounters", observed=True
+        )
+        m["total"] = m.sum(axis=1)
+        frames.append(m)
+    stack = np.stack([f.to_numpy() for f in frames])
+    cols = frames[0].columns
+    out = {}
+    for stat, values in (("mean", stack.mean(0)), ("low", stack.min(0)), ("high", stack.max(0))):
+        out[stat] = pd.DataFrame(values, index=frames[0].index, columns=cols)
+    return pd.concat(out, axis=1)
+
+
+def figures(
+    folder: Path,
+    targets: pd.DataFrame,
+    tables: dict[str, pd.DataFrame],
+    monthly: dict[str, pd.DataFrame],
+) -> dict[str, str]:
+    """Draw the report's four figures into ``folder``; return their paths, relative to it."""
+    files = {}
+    obs_month = targets[targets["series"] == "encounters_month"]
+    obs_month = obs_month.assign(month=pd.to_datetime(obs_month["period"] + "-01"))
+    fig, ax = plt.subplots(figsize=(10, 4.2))
+    colours = {"calibrated": "#1f77b4", "out_of_sample": "#ff7f0e"}
+    for name, band in monthly.items():
+        ax.fill_between(
+            band.index,
+            band["low"]["total"],
+            band["high"]["total"],
+            color=colours[name],
+            alpha=0.25,
+            lw=0,
+        )
+        ax.plot(
+            band.index,
+            band["mean"]["total"],
+            color=colours[name],
+            label=f"simulated, {name.replace('_', ' ')} fit (band: seeds)",
+        )
+    ax.plot(obs_month["month"], obs_month["observed"], "k.-", lw=1, ms=3, label="observed (CBP)")
+    ax.axvline(pd.Timestamp("2023-10-01"), color="grey", ls=":")
+    ax.axvline(pd.Timestamp("2022-10-01"), color=colours["out_of_sample"], ls=":")
+    ax.text(
+        pd.Timestamp("2023-10-15"),
+        ax.get_ylim()[1] * 0.92,
+        "no data after Sep 2023",
+        fontsize=8,
+        color="grey",
+    )
+    ax.set_ylabel("US southwest-border encounters a month")
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(alpha=0.3)
+    files["monthly"] = save(fig, folder / "monthly_encounters.png")
+
+    fig, axes = plt.subplots(1, 4, figsize=(12, 3.4), sharex=True)
+    for ax, pattern in zip(axes, FLOW_PATTERNS, strict=True):
+        for k, (name, table) in enumerate(tables.items()):
+            rows = table[(table["series"] == "encounters_fy") & (table["group"] == pattern)]
+            x = rows["period"].astype(int) + (k - 0.5) * 0.25
+            ax.errorbar(
+                x,
+                rows["simulated"],
+                yerr=[rows["simulated"] - rows["low"], rows["high"] - rows["simulated"]],
+                fmt="o",
+                ms=4,
+                color=colours[name],
+                label=f"simulated, {name.replace('_', ' ')}",
+            )
+        rows = tables["calibrated"]
+        rows = rows[(rows["series"] == "encounters_fy") & (rows["group"] == pattern)]
+        ax.bar(
+            rows["period"].astype(int),
+            rows["observed"],
+            width=0.6,
+            color="#cccccc",
+            label="observed",
+        )
+        ax.set_title(LABEL[pattern], fontsize=10)
+        ax.grid(alpha=0.3, axis="y")
+        ax.yaxis.set_major_formatter(lambda v, _: f"{v / 1e3:.0f}k")
+    axes[0].set_ylabel("US encounters by fiscal year")
+    axes[0].legend(fontsize=7)
+    files["fiscal_years"] = save(fig, folder / "fiscal_years_by_pattern.png")
+
+    series = [
+        ("darien_year", "Darién crossings"),
+        ("mexico_year", "apprehensions in Mexico"),
+        ("deaths_year", "dead and missing"),
+    ]
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
+    table = tables["calibrated"]
+    for ax, (name, title) in zip(axes, series, strict=True):
+        rows = table[table["series"] == name]
+        labels = [
+            f"{p}\n{g.replace('_', ' ')}" if g != "total" else p
+            for p, g in zip(rows["period"], rows["group"], strict=True)
+        ]
+        x = np.arange(len(rows))
+        ax.bar(x - 0.2, rows["observed"], 0.4, color="#cccccc", label="observed")
+        ax.bar(
+            x + 0.2,
+            rows["simulated"],
+            0.4,
+            color=colours["calibrated"],
+            label="simulated",
+            yerr=[rows["simulated"] - rows["low"], rows["high"] - rows["simulated"]],
+        )
+        ax.set_xticks(x, labels, fontsize=7)
+        ax.set_title(title, fontsize=10)
+        ax.grid(alpha=0.3, axis="y")
+    axes[0].legend(fontsize=8)
+    files["other"] = save(fig, folder / "darien_mexico_deaths.png")
+
+    fig, ax = plt.subplots(figsize=(6, 3.4))
+    names = list(EVENTS)
+    x = np.arange(len(names))
+    obs = [
+        table[(table["series"] == "response") & (table["period"] == n)]["observed"].iat[0]
+        for n in names
+    ]
+    ax.bar(x - 0.27, obs, 0.27, color="#cccccc", label="observed")
+    for k, (name, t) in enumerate(tables.items()):
+        rows = t[t["series"] == "response"].set_index("period").loc[names]
+        ax.bar(
+            x + k * 0.27,
+            rows["simulated"],
+            0.27,
+            color=colours[name],
+            yerr=[rows["simulated"] - rows["low"], rows["high"] - rows["simulated"]],
+            label=f"simulated, {name.replace('_', ' ')}",
+        )
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xticks(x, names, fontsize=8)
+    ax.set_ylabel("month-on-month change")
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3, axis="y")
+    files["responses"] = save(fig, folder / "policy_responses.png")
+    return files
+
+
+def save(fig: Any, path: Path) -> str:
+    """Write ``fig`` as a PNG without a software tag; return its path relative to the report."""
+    fig.tight_layout()
+    fig.savefig(path, dpi=110, metadata={"Software": None})
+    plt.close(fig)
+    return f"figures/{path.name}"
