@@ -70,8 +70,10 @@ def test_every_highlight_is_drawn(name):
 
 
 def test_the_late_2023_lesson_shows_the_surge():
-    """Teacher notes of lesson 5: Mexico's apprehensions more than double while US encounters,
-    fed by people already waiting in northern Mexico, move far less than the ~50% reported."""
+    """Teacher notes of lesson 5: from mid-December 2023 to the end of February 2024 Mexico's
+    apprehensions more than double while US encounters over 30 days fall, but by far less than
+    the ~50% seed 004 reports (fewer set out and the apprehended are deported or relocated,
+    while the appointments of the people waiting in northern Mexico go on)."""
     room = walked("05_late_2023_natural_experiment")
     session = room.session
     start = session.start
@@ -80,7 +82,7 @@ def test_the_late_2023_lesson_shows_the_surge():
     mexico = rolling(session.series("mexico_apprehensions")["current"])[0]
     us = rolling(session.series("us_encounters")["current"])[0]
     assert mexico[after] > 2 * mexico[before]
-    assert abs(us[after] / us[before] - 1) < 0.1
+    assert 0.1 < 1 - us[after] / us[before] < 0.4
 
 
 def test_the_worksheet_holds_questions_answers_and_numbers():
