@@ -39,29 +39,36 @@ def arrive(model: MigrationModel, ids: np.ndarray) -> np.ndarray:
     draw = model.rng.random((2, ids.size))
     died = draw[0] < model.hazard[edge]
     caught = ~died & (draw[1] < model.apprehension[model.group(ids), edge])
-    model.finish(ids[died], DIED)
-    model.count("deaths", ids[died])
-    if model.diary is not None:
-        model.diary.note(model, ids[died], "dies", model.src[edge[died]], model.leg(edge[died]))
-    at_us = caught & model.us_edge[edge]
-    us_border.encountered(model, ids[at_us], edge[at_us])
-    mexico.apprehended(model, ids[caught & ~at_us], edge[caught & ~at_us])
+    if died.any():
+        dead = ids[died]
+        model.finish(dead, DIED)
+        model.count("deaths", dead)
+        if model.diary is not None:
+            model.diary.note(model, dead, "dies", model.src[edge[died]], model.leg(edge[died]))
+    if caught.any():
+        at_us = caught & model.us_edge[edge]
+        in_transit = caught & ~at_us
+        us_border.encountered(model, ids[at_us], edge[at_us])
+        mexico.apprehended(model, ids[in_transit], edge[in_transit])
+    if died.any() or caught.any():
+        ok = ~(died | caught)
+        ids, edge = ids[ok], edge[ok]
 
-    ok = ~(died | caught)
-    ids, edge = ids[ok], edge[ok]
     node = model.dst[edge]
     pop.node[ids], pop.edge[ids] = node, -1
     pop.path[ids] = model.paths.extend(pop.path[ids], node)
     model.count("darien_crossings", ids[model.authority[edge] == DARIEN])
     arrived = model.is_destination[node]
-    us_border.evaded(model, ids[arrived], node[arrived])
-    ids, node = ids[~arrived], node[~arrived]
+    if arrived.any():
+        us_border.evaded(model, ids[arrived], node[arrived])
+        ids, node = ids[~arrived], node[~arrived]
     wait = model.wait_days[node]
     pop.status[ids] = WAITING
+    waits = wait > 0
     if model.diary is not None:
         model.diary.note(model, ids, "arrives", node)
-        model.diary.note(
-            model, ids[wait > 0], "waits", node[wait > 0], lambda k: days(wait[wait > 0][k])
-        )
-    model.schedule.add(ids[wait > 0], model.day + wait[wait > 0], model.day)
-    return ids[wait == 0]
+        model.diary.note(model, ids[waits], "waits", node[waits], lambda k: days(wait[waits][k]))
+    if waits.any():
+        model.schedule.add(ids[waits], model.day + wait[waits], model.day)
+        return ids[~waits]
+    return ids

@@ -48,7 +48,9 @@ def encountered(model: MigrationModel, ids: np.ndarray, edge: np.ndarray) -> Non
     crossing = model.src[edge]
     model.count("us_encounters", ids)
     pop.encounters[ids] += 1
-    np.add.at(model.encounters[model.day], (pop.nationality[ids], crossing), pop.people[ids])
+    today = model.encounters[model.day]  # nationality × node
+    where = pop.nationality[ids].astype(np.int64) * today.shape[1] + crossing
+    today += np.bincount(where, pop.people[ids], today.size).reshape(today.shape)
     if model.diary is not None:
         model.diary.note(model, ids, "encountered", crossing)
     nat = pop.nationality[ids]
