@@ -33,7 +33,7 @@ from migmodel.diary import Diary, days
 from migmodel.drivers import load_drivers
 from migmodel.measures import CONSEQUENCES, MEASURES, M
 from migmodel.paths import NO_ROUTE, Paths
-from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, NATIONALITY_PATTERN, pattern_code
+from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, pattern_code
 from migmodel.population import ASYLUM, FINAL, KINDS, RETURNED, TRAVELLING, WAITING, Population
 from migmodel.routes import RouteTable
 from migmodel.rules import arrival, departure, mexico, moving, queue
@@ -120,7 +120,7 @@ class MigrationModel(mesa.Model):
             prior_people=b["prior_people"],
             noise_sd=b["noise_sd"],
         )
-        self.route_reference = departure.route_value(self)
+        self.route_reference = self.journey_cost
         """Expected generalised cost from each origin at the start (departures compare to it)."""
 
     @property
@@ -178,6 +178,8 @@ class MigrationModel(mesa.Model):
         self.origin_share = table["share"].to_numpy(float)
         s = self.scenario
         self.nat_pattern = np.array([pattern_code(n) for n in NATIONALITIES], dtype=np.int8)
+        self.wanting = np.array([s["departures"][n] * s["push"][n] for n in NATIONALITIES])
+        """Would-be migrants per year by nationality before drivers, levers and the calendar."""
         self.asylum_share = np.array([s["asylum_seeker_share"][n] for n in NATIONALITIES])
         self.party_mean = np.array([s["party_size"][p] for p in FLOW_PATTERNS])
         self.budget_median = np.array([s["budget_usd"][p] for p in FLOW_PATTERNS])
@@ -190,13 +192,9 @@ class MigrationModel(mesa.Model):
 
     def _expected_agents(self) -> int:
         """Agents the scenario's departures will create, with a margin: the initial capacity."""
-        s = self.scenario
         peak = self.drivers.peak if self.drivers else np.ones(len(NATIONALITIES))
-        parties_per_year = sum(
-            s["departures"][n] * s["push"][n] * peak[i] / s["party_size"][NATIONALITY_PATTERN[n]]
-            for i, n in enumerate(NATIONALITIES)
-        )
-        per_day = parties_per_year / 365.25 / s.people_per_agent
+        parties_per_year = (self.wanting * peak / self.party_mean[self.nat_pattern]).sum()
+        per_day = parties_per_year / 365.25 / self.scenario.people_per_agent
         return int(1.1 * per_day * self.total_days) + 1024
 
     def group(self, ids: np.ndarray) -> np.ndarray:
@@ -275,6 +273,8 @@ class MigrationModel(mesa.Model):
         self.routes = RouteTable(
             self.src, self.dst, self._order, cost, w["sensitivity"], self.n_nodes
         )
+        self.journey_cost = departure.route_value(self)
+        """Expected generalised cost from each origin row to the border, under these levers."""
         us = self.apprehension[self.group_kind != ASYLUM][:, self.us_edge]
         self.us_encounter = us.mean(axis=1) if us.size else np.zeros(len(NATIONALITIES))
         """Chance that an evader's crossing ends in a US encounter, per nationality."""

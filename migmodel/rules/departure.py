@@ -59,14 +59,14 @@ def willing(model: MigrationModel) -> np.ndarray:
     reference = (mix * model.beliefs.reference).sum(axis=1)
     ratio = np.divide(believed, reference, out=np.ones_like(believed), where=reference > 0)
     expected = ratio[model.origin_nat] ** c["elasticity"]
-    cost = np.exp(-c["cost_weight"] * (route_value(model) - model.route_reference))
+    cost = np.exp(-c["cost_weight"] * (model.journey_cost - model.route_reference))
     return np.minimum(expected * cost, c["max_factor"])
 
 
 def depart(model: MigrationModel) -> None:
     """Create today's new migrants at their origins."""
     s = model.scenario
-    per_year = np.array([s["departures"][n] * s["push"][n] for n in NATIONALITIES])
+    per_year = model.wanting
     if model.drivers is not None:
         per_year = per_year * model.drivers.at(model.date)
     calendar = departure_factor(model.date, seasonal=bool(s["seasonal"]))
