@@ -9,6 +9,8 @@ in the other package's ``pyproject.toml``::
 
 from __future__ import annotations
 
+import functools
+import sys
 from importlib.metadata import entry_points
 
 from migmodel.schema import ScenarioError, unknown_key
@@ -30,12 +32,21 @@ def register(cls: type[Policy]) -> type[Policy]:
 def available() -> dict[str, type[Policy]]:
     """Return every known policy by name: built-in ones, then entry-point plugins."""
     found = dict(_BUILTIN)
+    for name, cls in _plugins(tuple(sys.path)):
+        found.setdefault(name, cls)
+    return found
+
+
+@functools.cache
+def _plugins(path: tuple[str, ...]) -> tuple[tuple[str, type[Policy]], ...]:
+    """Return the entry-point plugins installed on ``path`` (scanned once per ``sys.path``)."""
+    found = []
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         cls = ep.load()
         if not (isinstance(cls, type) and issubclass(cls, Policy)):
             raise ScenarioError(f"entry point {ep.name} = {ep.value} is not a Policy subclass")
-        found.setdefault(cls.name or ep.name, cls)
-    return found
+        found.append((cls.name or ep.name, cls))
+    return tuple(found)
 
 
 def validate_specs(specs: tuple) -> None:
