@@ -34,6 +34,7 @@ against the parameters' declared ranges (:data:`migmodel.scenario.PARAMETERS`, e
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -218,16 +219,24 @@ class Sweep:
 
     def scenario(self, values: Mapping[str, float]) -> Scenario:
         """Return the base scenario with the factors set to ``values``, validated."""
-        raw = self.base.to_dict()
+        base = self.base.with_draw(int(values["draw"])) if "draw" in values else self.base
+        raw = base.to_dict()
         for factor in self.factors:
+            if factor.name == "draw":  # set above, with the calibration's values
+                continue
             value = values[factor.name]
             set_parameter(raw, factor.name, int(value) if factor.number.integer else float(value))
-        return scenario_from_dict(raw, source=self.base.source)
+        return dataclasses.replace(
+            scenario_from_dict(raw, source=base.source),
+            calibration=base.calibration,
+            draw=base.draw,
+        )
 
     def spec(self) -> dict[str, Any]:
         """Return everything that decides the runs and their results, as JSON-ready data."""
         spec = {
             "base": self.base.to_dict(),
+            **({"calibration": str(self.base.calibration)} if self.base.calibration else {}),
             **{
                 kind: {f.name: f.to_dict() for f in self.factors if f.kind == KINDS[kind]}
                 for kind in KINDS
@@ -274,6 +283,8 @@ def load_sweep(path: str | Path) -> Sweep:
 def sweep_from_spec(name: str, description: str, spec: Mapping[str, Any]) -> Sweep:
     """Rebuild a sweep from the :meth:`Sweep.spec` a results folder keeps."""
     base = scenario_from_dict(dict(spec["base"]))
+    if "calibration" in spec:  # the posterior draws of a draw factor
+        base = dataclasses.replace(base, calibration=Path(spec["calibration"]))
     raw = {k: spec[k] for k in ("levers", "uncertainties", "design", "seeds", "outcomes")}
     return sweep_from_dict({"name": name, "description": description, **raw}, base=base)
 
@@ -397,6 +408,11 @@ def _factor(kind: str, name: str, spec: Any, method: str, base: Scenario) -> Fac
         number = _parameter(name)
     except SweepError as err:
         raise SweepError(f"{kind} {err}") from None
+    if name == "draw" and base.calibration is None:
+        raise SweepError(
+            f"{where}: the base scenario {base.name!r} has no calibration, so no posterior "
+            "draws to sample (calibrated scenarios such as historical have them)"
+        )
     parts = name.split(".")
     if parts[0] == "policies":
         policy, k = _instance(parts[1])

@@ -86,6 +86,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("a", help=f"the reference scenario: {scenario_help}")
     p.add_argument("b", help="the scenario compared with it (same forms)")
     p.add_argument("--seeds", type=_positive_int, default=5, help="seeds 0..N-1 (default 5)")
+    p.add_argument(
+        "--draws",
+        type=_positive_int,
+        help="posterior draws 1..M of calibrated scenarios (e.g. historical): the interval "
+        "then carries parameter uncertainty too",
+    )
     p.add_argument("--days", type=_positive_int, help="override both scenarios' length")
     p.add_argument("--people-per-agent", type=_positive_int, help="override both scales")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -112,13 +118,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--report", type=Path, help="write the report here (default: the folder)")
     p.set_defaults(func=_analyze)
 
-    p = sub.add_parser("calibrate", help="fit the free parameters and drivers to the data")
+    p = sub.add_parser("calibrate", help="fit the drivers and infer the posterior from the data")
     p.add_argument("calibration", type=Path, help="calibration file (experiments/calibration/)")
-    p.add_argument("--workers", type=_positive_int, help="local worker processes (default: CPUs)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", type=_positive_int, help="local worker processes (default: CPUs)"
+    )
+    where.add_argument(
+        "--scheduler", help="address of a running Dask scheduler (a trusted cluster)"
+    )
     p.set_defaults(func=_calibrate)
 
     p = sub.add_parser("validation", help="run the validation report (simulated vs observed)")
-    p.add_argument("--seeds", type=_positive_int, default=10, help="seeds per run (bands)")
+    p.add_argument(
+        "--draws", type=_positive_int, default=20, help="posterior draws per calibration"
+    )
+    p.add_argument("--seeds", type=_positive_int, default=1, help="seeds per draw")
     p.add_argument(
         "--out", type=Path, help="report folder (default experiments/reports/validation)"
     )
@@ -270,19 +285,27 @@ def _compare(args: argparse.Namespace) -> int:
         TextColumn(f"[bold]{a.name}[/] vs [bold]{b.name}[/]"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("seeds"),
+        TextColumn("runs"),
         TimeElapsedColumn(),
         console=Console(stderr=True),
         disable=args.quiet,
     ) as bar:
-        task = bar.add_task("compare", total=args.seeds)
-        diff = compare(a, b, range(args.seeds), lambda done, _: bar.update(task, completed=done))
-    table = Table(
-        title=f"{b.name} − {a.name}, people over {a.days} days, seeds 0–{args.seeds - 1} "
-        "(mean and 95% interval of the paired differences)",
-        title_justify="left",
+        draws = range(1, args.draws + 1) if args.draws else ()
+        task = bar.add_task("compare", total=args.seeds * (args.draws or 1))
+        diff = compare(
+            a, b, range(args.seeds), lambda done, _: bar.update(task, completed=done), draws
+        )
+    what = (
+        f"draws 1–{args.draws} × seeds 0–{args.seeds - 1} (mean, and 2.5–97.5 percentiles of "
+        "the paired differences; 'from draws': share of their variance due to the parameters)"
+        if draws
+        else f"seeds 0–{args.seeds - 1} (mean and 95% interval of the paired differences)"
     )
-    for column in ("outcome", a.name, b.name, "difference", "95% interval", "change"):
+    table = Table(
+        title=f"{b.name} − {a.name}, people over {a.days} days, {what}", title_justify="left"
+    )
+    columns = ["outcome", a.name, b.name, "difference", "95% interval", "change"]
+    for column in [*columns, *(["from draws"] if draws else [])]:
         table.add_column(column, justify="left" if column == "outcome" else "right")
     for outcome, row in diff.iterrows():
         interval = "" if np.isnan(row["low"]) else f"{row['low']:,.0f} to {row['high']:,.0f}"
@@ -294,6 +317,7 @@ def _compare(args: argparse.Namespace) -> int:
             f"{row['difference']:+,.0f}",
             interval,
             change,
+            *([f"{row['from_draws']:.0%}"] if draws else []),
         )
     console = Console()
     if not console.is_terminal:
@@ -341,7 +365,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     from experiments.calibrate import calibrate, load_calibration, recorded
 
     calibration = load_calibration(args.calibration)
-    out = calibrate(calibration, workers=args.workers)
+    out = calibrate(calibration, workers=args.workers, scheduler=args.scheduler)
     done = recorded(calibration)
     Console(stderr=True).print(
         f"objective {done['objective']:.4f} after {done['evaluations']} evaluations; "
@@ -353,7 +377,7 @@ def _calibrate(args: argparse.Namespace) -> int:
 def _validation(args: argparse.Namespace) -> int:
     from experiments.validation import build_report
 
-    report = build_report(args.out, seeds=args.seeds, workers=args.workers)
+    report = build_report(args.out, draws=args.draws, seeds=args.seeds, workers=args.workers)
     Console(stderr=True).print(f"report written to {report}")
     return 0
 

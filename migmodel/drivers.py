@@ -10,9 +10,9 @@ Each value multiplies that nationality's departures in that month, on top of ``p
 the file's first month the first row applies, after its last month the last row: that is the
 continuation rule of every drivers file. Missing nationality columns mean 1.
 
-The historical drivers (``experiments/calibration/historical_push.csv``) are written by
-``migmodel calibrate`` from the CBP citizenship series (:func:`monthly_push` turns levels by
-fiscal year into months; ``docs/ODD.md`` §7.9 gives the derivation).
+The historical drivers (``experiments/calibration/historical/push.csv``) are written by
+``migmodel calibrate`` from a :class:`DriversModel`: per nationality a level, a trend and
+dated shifts tied to named events (``docs/ODD.md`` §7.9 gives the derivation).
 """
 
 from __future__ import annotations
@@ -102,34 +102,87 @@ def load_drivers(path: str | Path) -> Drivers:
         raise ScenarioError(f"{where}: months must be consecutive, one row each, in order")
     values = np.ones((len(frame), len(NATIONALITIES)))
     for j, nat in enumerate(NATIONALITIES):
-        if nat in frame.columns:
-            for k, value in enumerate(frame[nat].tolist()):
-                values[k, j] = PUSH.check(f"{where}: {nat} in {frame['month'].iat[k]}", value)
+        if nat not in frame.columns:
+            continue
+        column = pd.to_numeric(frame[nat], errors="coerce").to_numpy(float)
+        if np.isfinite(column).all() and ((column >= PUSH.low) & (column <= PUSH.high)).all():
+            values[:, j] = column
+            continue
+        for k, value in enumerate(frame[nat].tolist()):  # find the bad value, for its message
+            values[k, j] = PUSH.check(f"{where}: {nat} in {frame['month'].iat[k]}", value)
     return Drivers(months[0].start_time.date(), values)
 
 
-def monthly_push(levels: pd.DataFrame, first: str, last: str) -> Drivers:
-    """Spread push levels by fiscal year over months.
+@dataclass(frozen=True)
+class Shift:
+    """A dated change in the push to leave some countries, tied to a named event."""
 
-    Each fiscal year's level is placed at its middle (1 April) less :data:`LEAD_DAYS`, and
-    months in between are interpolated linearly in the logarithm (growth at a steady rate);
-    months before the first or after the last fiscal year's point keep its level.
+    name: str
+    nationalities: tuple[str, ...]
+    month: str
+    source: str = ""
 
-    Args:
-        levels: index of fiscal years, one column per nationality.
-        first: first month of the drivers, ``YYYY-MM``.
-        last: last month, ``YYYY-MM``.
 
-    Returns:
-        The monthly drivers.
+@dataclass(frozen=True)
+class DriversModel:
+    """Push by nationality from a few numbers: a level, a trend and dated shifts.
+
+    For nationality *n* in month *t* (years from :attr:`origin`)::
+
+        log push_n(t) = level_n + trend_n · t + Σ shift_s · [t ≥ month_s]   (shifts naming n)
+
+    After :attr:`last` (the last month of data) the trend is damped: each further month adds
+    ``damping`` times the previous month's growth (a damped trend, Gardner & McKenzie 1985,
+    *Management Science* 31:1237), so forecasts neither stop dead nor grow for ever.
+
+    Coefficients are named ``level.GTM``, ``trend.GTM`` and ``shift.<name>``.
     """
-    months = pd.period_range(first, last, freq="M")
-    mid_month = months.to_timestamp() + pd.Timedelta(days=14)
-    anchors = pd.to_datetime([f"{fy}-04-01" for fy in levels.index]) - pd.Timedelta(days=LEAD_DAYS)
-    x, xp = mid_month.asi8.astype(float), anchors.asi8.astype(float)
-    values = np.ones((len(months), len(NATIONALITIES)))
-    for j, nat in enumerate(NATIONALITIES):
-        if nat in levels.columns:
-            log = np.log(np.maximum(levels[nat].to_numpy(float), 1e-3))
-            values[:, j] = np.exp(np.interp(x, xp, log))
-    return Drivers(months[0].start_time.date(), values)
+
+    origin: dt.date
+    last: str
+    shifts: tuple[Shift, ...]
+    damping: float = 0.9
+
+    @property
+    def names(self) -> list[str]:
+        """Return the coefficients' names, in the order of :meth:`basis`'s columns."""
+        levels = [f"level.{n}" for n in NATIONALITIES]
+        return [
+            *levels,
+            *(f"trend.{n}" for n in NATIONALITIES),
+            *(f"shift.{s.name}" for s in self.shifts),
+        ]
+
+    def basis(self, months: pd.PeriodIndex, nationality: str) -> np.ndarray:
+        """Return the design matrix (months × coefficients) of one nationality's log push."""
+        last = pd.Period(self.last, freq="M")
+        origin = pd.Period(self.origin, freq="M")
+        steps = (np.minimum(months.asi8, last.ordinal) - origin.ordinal).astype(float)
+        ahead = np.maximum(months.asi8 - last.ordinal, 0)
+        phi = self.damping
+        damped = phi * (1 - phi**ahead) / (1 - phi) if phi < 1 else ahead.astype(float)
+        x = np.zeros((len(months), len(self.names)))
+        j = NATIONALITIES.index(nationality)
+        x[:, j] = 1.0
+        x[:, len(NATIONALITIES) + j] = (steps + damped) / 12
+        for k, shift in enumerate(self.shifts):
+            if nationality in shift.nationalities:
+                on = months.asi8 >= pd.Period(shift.month, freq="M").ordinal
+                x[:, 2 * len(NATIONALITIES) + k] = on
+        return x
+
+    def drivers(self, coefficients: dict[str, float], first: str, last: str) -> Drivers:
+        """Return the monthly drivers from ``first`` to ``last`` (``YYYY-MM``)."""
+        months = pd.period_range(first, last, freq="M")
+        beta = np.array([coefficients.get(name, 0.0) for name in self.names])
+        values = np.column_stack([np.exp(self.basis(months, n) @ beta) for n in NATIONALITIES])
+        return Drivers(months[0].start_time.date(), np.clip(values, 1e-3, 100.0))
+
+    def year_basis(self, fiscal_year: int, nationality: str) -> np.ndarray:
+        """Return the mean basis row over a fiscal year's departures.
+
+        A fiscal year's US encounters left home about :data:`LEAD_DAYS` earlier, so the row
+        averages the months from September to August before its end.
+        """
+        months = pd.period_range(f"{fiscal_year - 1}-09", f"{fiscal_year}-08", freq="M")
+        return self.basis(months, nationality).mean(axis=0)

@@ -80,6 +80,7 @@ class Results:
         meta = {
             "scenario": json.loads(self.scenario.to_json()),
             "seed": self.seed,
+            **({"draw": self.scenario.draw} if self.scenario.draw else {}),
             "migmodel_version": self.version,
         }
         (folder / "run.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")

@@ -19,11 +19,14 @@ Example::
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from migmodel.drivers import load_drivers
 from migmodel.parameters import PARAMETERS
@@ -48,9 +51,14 @@ TOP_KEYS = (
     "network",
     "drivers",
     "calibration",
+    "draw",
     "policies",
     *PARAMETERS,
 )
+DRAW = Number(
+    0, 0, 1_000_000, "", "posterior draw of the calibration (0: the posterior median)", integer=True
+)
+"""``draw = k`` takes the calibration's k-th posterior draw (``posterior.parquet``)."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,7 @@ class Scenario:
     drivers: Path | None = None
     calibration: Path | None = None
     source: Path | None = None
+    draw: int = 0
 
     @property
     def days(self) -> int:
@@ -100,10 +109,30 @@ class Scenario:
         """Return a copy with some parameters changed and validated, e.g. ``days=30``.
 
         ``start``, ``name``, ``description`` and ``policies`` (a list of dicts as in TOML) may
-        be given too.
+        be given too, and ``draw`` (see :meth:`with_draw`).
         """
+        if "draw" in changes:
+            others = {k: v for k, v in changes.items() if k != "draw"}
+            return self.with_draw(changes["draw"]).replace(**others)
         raw = self.to_dict()
         raw.update(changes)
+        changed = scenario_from_dict(raw, source=self.source)
+        return dataclasses.replace(changed, calibration=self.calibration, draw=self.draw)
+
+    def with_draw(self, draw: int) -> Scenario:
+        """Return the scenario with its calibration's posterior draw ``draw`` (0: the median).
+
+        The calibration's values are set again, over any changed since the scenario was loaded.
+
+        Raises:
+            ScenarioError: the scenario has no calibration, or no such draw.
+        """
+        if self.calibration is None:
+            raise ScenarioError(
+                f"draw = {draw!r}: scenario {self.name!r} has no calibration, so no posterior "
+                "draws (only calibrated scenarios, such as historical, have them)"
+            )
+        raw = {**self.to_dict(), "calibration": str(self.calibration), "draw": draw}
         return scenario_from_dict(raw, source=self.source)
 
     def to_dict(self) -> dict[str, Any]:
@@ -135,7 +164,7 @@ class Scenario:
         return json.dumps(self.to_dict(), default=str, sort_keys=True)
 
 
-def load_scenario(name_or_path: str | Path, calibration: bool = True) -> Scenario:
+def load_scenario(name_or_path: str | Path, calibration: bool = True, draw: int = 0) -> Scenario:
     """Load and validate a scenario.
 
     Args:
@@ -143,6 +172,8 @@ def load_scenario(name_or_path: str | Path, calibration: bool = True) -> Scenari
             ``experiments/scenarios/baseline.toml``) or the path of a TOML file.
         calibration: set the values of the file's ``calibration`` (if it names one); False
             gives the scenario as written, before calibration.
+        draw: 0 sets the calibration's posterior median; k ≥ 1 its k-th posterior draw
+            (the same draw and seed give the same run in any process).
 
     Returns:
         The validated :class:`Scenario`.
@@ -155,6 +186,8 @@ def load_scenario(name_or_path: str | Path, calibration: bool = True) -> Scenari
     raw = _read_with_extends(path, seen=())
     if not calibration:
         raw.pop("calibration", None)
+    if draw:
+        raw["draw"] = draw
     try:
         return scenario_from_dict(raw, source=path)
     except ScenarioError as err:
@@ -175,9 +208,14 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
     for key in raw:
         if key not in TOP_KEYS:
             raise ScenarioError(unknown_key("scenario", key, TOP_KEYS))
+    draw = DRAW.check("draw", raw.get("draw", 0))
     calibration = _path("calibration", raw.get("calibration"), source)
     if calibration is not None:
-        raw = calibrated(raw, calibration)
+        raw = calibrated(raw, calibration, draw)
+    elif draw:
+        raise ScenarioError(
+            f"draw = {draw}: this scenario names no calibration, so it has no posterior draws"
+        )
     values = {}
     for key, spec in PARAMETERS.items():
         if key in raw:
@@ -199,6 +237,7 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
         drivers=drivers,
         calibration=calibration,
         source=source,
+        draw=draw,
     )
     from policies import validate_specs  # late import: policies depend on the engine
 
@@ -210,12 +249,15 @@ def parameter(name: str) -> Number:
     """Return the declared parameter that ``name`` addresses.
 
     Names: ``days`` (a number), ``push.HND`` (a table's key), ``policies.parole.apply_share``
-    (a policy's parameter) or ``policies.asylum_rule#2.removal_share`` (the second time the
-    scenario switches that policy on). Sweeps and calibrations name what they vary this way.
+    (a policy's parameter), ``policies.asylum_rule#2.removal_share`` (the second time the
+    scenario switches that policy on) or ``draw`` (the calibration's posterior draw, see
+    :meth:`Scenario.with_draw`). Sweeps and calibrations name what they vary this way.
 
     Raises:
         ScenarioError: the name addresses nothing; the message says what is allowed.
     """
+    if name == "draw":
+        return DRAW
     parts = name.split(".")
     if parts[0] == "policies":
         from policies import available  # late import: policies depend on the engine
@@ -306,11 +348,14 @@ def _policy_table(raw: dict[str, Any], name: str) -> dict[str, Any] | None:
     return matching[(k or 1) - 1] if matching else None
 
 
-def calibrated(raw: dict[str, Any], path: Path) -> dict[str, Any]:
+def calibrated(raw: dict[str, Any], path: Path, draw: int = 0) -> dict[str, Any]:
     """Return scenario data with a calibration file's values set on top.
 
     The file (written by ``migmodel calibrate``) holds a ``[parameters]`` table of
-    name = value (names as :func:`parameter` reads them) and may name a ``drivers`` file.
+    name = value (names as :func:`parameter` reads them: the posterior median), and may name a
+    ``drivers`` file and a ``posterior`` file of draws (one row each, numbered from 1 in
+    ``draw``, one column per parameter); ``draw`` = k ≥ 1 sets the k-th draw's values. A
+    policy parameter of a policy the scenario does not switch on is left out.
 
     Raises:
         ScenarioError: the file cannot be read or names a parameter that does not exist.
@@ -320,16 +365,40 @@ def calibrated(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     where = f"calibration file {path.name}"
     if not isinstance(values, dict):
         raise ScenarioError(f"{where}: needs a [parameters] table of name = value")
-    out = copy.deepcopy({k: v for k, v in raw.items() if k != "calibration"})
+    if draw:
+        values = {**values, **_posterior_draw(path, data, draw)}
+    out = copy.deepcopy({k: v for k, v in raw.items() if k not in ("calibration", "draw")})
     for name, value in values.items():
         try:
-            parameter(name)
-            set_parameter(out, name, value)
+            integer = parameter(name).integer and isinstance(value, float)
+            if name.startswith("policies.") and _policy_table(out, name) is None:
+                continue  # a policy the scenario does not (or no longer) switch on
+            set_parameter(out, name, round(value) if integer else value)
         except ScenarioError as err:
             raise ScenarioError(f"{where}: {err}") from None
     if "drivers" in data:
         out["drivers"] = str(path.parent / check_text(f"{where}: drivers", data["drivers"]))
     return out
+
+
+def _posterior_draw(path: Path, data: dict[str, Any], draw: int) -> dict[str, float]:
+    """Return the values of posterior draw ``draw`` of the calibration file at ``path``."""
+    where = f"calibration file {path.name}"
+    if "posterior" not in data:
+        raise ScenarioError(f"draw = {draw}: {where} has no posterior draws (posterior = ...)")
+    name = path.parent / check_text(f"{where}: posterior", data["posterior"])
+    try:
+        table = pd.read_parquet(name)
+    except (OSError, ValueError) as err:
+        raise ScenarioError(f"{where}: posterior {name.name} cannot be read ({err})") from None
+    if "draw" not in table.columns:
+        raise ScenarioError(f"{where}: posterior {name.name} needs a 'draw' column")
+    rows = table[table["draw"] == draw]
+    if len(rows) != 1:
+        raise ScenarioError(
+            f"draw = {draw} is not in {name.name}: it has draws 1–{len(table)} (0 = the median)"
+        )
+    return {k: float(v) for k, v in rows.iloc[0].drop("draw").items()}
 
 
 def _path(key: str, value: Any, source: Path | None) -> Path | None:

@@ -57,6 +57,9 @@ class Settings:
         mode: one of :data:`MODES`.
         reference: what the comparison runs, one of :data:`REFERENCES`.
         ensemble_size: seeds per run in ensemble mode.
+        draws: in ensemble mode, member *i* also takes the calibration's posterior draw
+            *i* + 1, so the bands carry parameter uncertainty as well as seeds' (calibrated
+            scenarios only, such as ``historical``).
         policies: the active policies as ``[[policies]]`` tables (dicts); None: the
             scenario's own.
     """
@@ -68,15 +71,17 @@ class Settings:
     reference: Reference = "no_policies"
     ensemble_size: int = 5
     policies: tuple[dict[str, Any], ...] | None = None
+    draws: bool = False
 
 
 @dataclass
 class Run:
-    """One model under way: which side of the comparison it is on, and its seed."""
+    """One model under way: which side of the comparison it is on, its seed and draw."""
 
     side: Literal["current", "reference"]
     seed: int
     model: MigrationModel
+    draw: int = 0
 
 
 @dataclass
@@ -185,13 +190,23 @@ class Session:
         if self.settings.mode != "single":
             sides.append(("reference", self.reference_scenario()))
         self.runs = [
-            Run(side, seed, MigrationModel(scenario, seed=seed))
+            Run(side, seed, MigrationModel(self._drawn(scenario, k), seed=seed), draw)
             for side, scenario in sides
-            for seed in self.seeds
+            for k, seed in enumerate(self.seeds)
+            for draw in [self.draw_of(k)]
         ]
         for r in self.runs:
             r.model.run(r.model.spinup)
         self.following = None
+
+    def draw_of(self, member: int) -> int:
+        """Return the posterior draw ensemble member ``member`` uses (0: the median)."""
+        drawn = self.settings.draws and self.settings.mode == "ensemble"
+        return member + 1 if drawn and self.written().calibration is not None else 0
+
+    def _drawn(self, scenario: Scenario, member: int) -> Scenario:
+        draw = self.draw_of(member)
+        return scenario.with_draw(draw) if draw else scenario
 
     @property
     def model(self) -> MigrationModel:

@@ -1,0 +1,103 @@
+"""Posterior draws everywhere a number is reported: compare, the CLI and sweeps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from experiments.sweepfile import load_sweep
+from migmodel import load_scenario
+from migmodel.cli import main
+from migmodel.compare import compare
+
+CALIBRATED = Path(__file__).resolve().parent.parent / "experiments" / "calibration"
+SHORT = {"days": 40, "people_per_agent": 4000, "spinup_days": 30}
+VISAS = {"name": "temporary_worker_visas"}
+
+
+def test_compare_on_two_draws_splits_the_spread_between_parameters_and_seeds():
+    a = load_scenario("historical").replace(**SHORT)
+    b = a.replace(policies=[*a.to_dict()["policies"], VISAS])
+    table = compare(a, b, seeds=[1, 2], draws=[1, 2])
+    assert {"difference", "low", "high", "from_draws"} <= set(table.columns)
+    shares = table["from_draws"].dropna()
+    assert len(shares) and shares.between(0, 1).all()
+    moved = table.loc["departures"]
+    assert moved["low"] <= moved["difference"] <= moved["high"]
+    # draws are not seeds: the same seed on another draw gives other outcomes
+    same_seed = compare(a, a, seeds=[1], draws=[1, 2])
+    assert (same_seed["difference"] == 0).all()  # paired: A against A is exactly zero
+    assert not np.allclose(same_seed.loc["departures", "a"], table.loc["departures", "a"])
+
+
+def test_the_compare_command_reports_draws_and_refuses_them_without_a_calibration(tmp_path, capsys):
+    variant = tmp_path / "visas.toml"
+    variant.write_text(
+        'extends = "historical"\n'
+        f'calibration = "{CALIBRATED / "historical" / "parameters.toml"}"\n'
+        '[[policies]]\nname = "temporary_worker_visas"\n'
+    )
+    args = ["--seeds", "1", "--days", "40", "--people-per-agent", "4000", "--quiet"]
+    assert main(["compare", "historical", str(variant), "--draws", "2", *args]) == 0
+    out = capsys.readouterr().out
+    assert "draws 1–2" in out and "from draws" in out
+    assert main(["compare", "baseline", "enforcement", "--draws", "2", *args]) == 1
+    err = capsys.readouterr().err
+    assert "has no calibration" in err and "Traceback" not in err
+
+
+def test_a_sweep_can_sample_posterior_draws_as_an_uncertainty(tmp_path):
+    path = tmp_path / "draws.toml"
+    path.write_text(
+        'name = "draws"\nscenario = "historical"\nseeds = [1]\n'
+        "[base]\ndays = 40\npeople_per_agent = 4000\n"
+        "[uncertainties]\ndraw = [1, 2, 3]\n"
+        '[design]\nmethod = "grid"\n'
+    )
+    sweep = load_sweep(path)
+    third = sweep.scenario({"draw": 3})
+    expected = load_scenario("historical", draw=3).replace(days=40, people_per_agent=4000)
+    assert third.values == expected.values and third.draw == 3
+    bad = tmp_path / "bad.toml"
+    bad.write_text(path.read_text().replace('"historical"', '"baseline"'))
+    with pytest.raises(Exception, match="has no calibration"):
+        load_sweep(bad)
+
+
+def test_the_apps_ensemble_can_run_posterior_draws_labelled_as_such():
+    from migmodel.views.session import Session, Settings
+
+    settings = Settings(
+        scenario="historical", mode="ensemble", ensemble_size=2, draws=True, people_per_agent=5000
+    )
+    session = Session(settings)
+    assert [(r.side, r.seed, r.draw) for r in session.runs] == [
+        ("current", 1, 1), ("current", 2, 2), ("reference", 1, 1), ("reference", 2, 2),
+    ]  # fmt: skip
+    first, second = (r.model.scenario for r in session.runs[:2])
+    assert first.draw == 1 and second.draw == 2 and first.values != second.values
+    plain = Session(
+        Settings(
+            scenario="baseline", mode="ensemble", ensemble_size=2, draws=True, people_per_agent=5000
+        )
+    )
+    assert {r.draw for r in plain.runs} == {0}  # no calibration: seeds only
+
+
+def test_a_scenario_file_and_replace_can_name_a_draw(tmp_path):
+    path = tmp_path / "drawn.toml"
+    path.write_text(
+        'extends = "historical"\n'
+        f'calibration = "{CALIBRATED / "historical" / "parameters.toml"}"\n'
+        "draw = 4\n"
+    )
+    fourth = load_scenario("historical", draw=4)
+    assert load_scenario(path).values == fourth.values
+    assert (
+        load_scenario("historical").replace(draw=4, days=30).values
+        == fourth.replace(days=30).values
+    )
+    with pytest.raises(Exception, match=r"draw = 0\.5 must be an integer"):
+        load_scenario("historical").with_draw(0.5)
