@@ -36,11 +36,12 @@ sweep-examples:  ## run the two example sweeps (results/sweeps/) and rewrite the
 	  .venv/bin/migmodel analyze results/sweeps/$$s --report experiments/reports/$$s || exit 1; \
 	done
 
-calibrate:  ## refit the historical scenario (and the out-of-sample fit) to the data (~30 min)
+calibrate:  ## refit the historical scenario and the two rolling origins to the data (~1 h)
 	@bash scripts/setup.sh
 	.venv/bin/migmodel calibrate experiments/calibration/historical.toml
-	.venv/bin/migmodel calibrate experiments/calibration/holdout.toml
+	.venv/bin/migmodel calibrate experiments/calibration/origin_2021.toml
+	.venv/bin/migmodel calibrate experiments/calibration/origin_2022.toml
 
 validation:  ## rewrite experiments/reports/validation/ (runs, figures, tables) from the fits
 	@bash scripts/setup.sh
-	.venv/bin/migmodel validation --seeds 10
+	.venv/bin/migmodel validation --draws 20

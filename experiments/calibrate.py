@@ -1,28 +1,29 @@
-"""``migmodel calibrate``: fit the historical scenario to the data, and say how well it fits.
+"""``migmodel calibrate``: fit the historical scenario to the data, with its uncertainty.
 
 A calibration file (``experiments/calibration/*.toml``; format in its ``README.md``) names a
-base scenario, the last month of data the fit may use (``fit_until``), the seeds and scale of
-the runs, the free parameters with their ranges, and the weight of each target series of
-:mod:`migmodel.observed`. The fit has three stages, each run on a local Dask cluster:
+base scenario, the last month of data the fit may use (``fit_until``), the drivers model's
+dated shifts, the priors of the uncertain parameters, the inference's settings and the weight
+of each target series of :mod:`migmodel.observed`. The fit has two stages, both run on a Dask
+cluster (local, or a scheduler's address):
 
-1. **Levels**: the push of each nationality in each fiscal year is set so the runs meet that
-   year's US encounters of that nationality: starting from the data's own ratio to FY2022 (the
-   year the baseline departures stand for), each round multiplies a level by observed ÷
-   simulated. The levels become monthly drivers (:func:`migmodel.drivers.monthly_push`).
-2. **Search**: a Latin hypercube over the free parameters' ranges, then Nelder–Mead (SciPy)
-   from its best point, on the same seeds every time (common random numbers), minimising the
-   objective.
-3. **Levels** again with the fitted parameters. Stages 2 and 3 repeat ``cycles`` times (the
-   hypercube only the first time), since levels and parameters move each other; the final
-   objective is recorded.
+1. **Drivers** (:mod:`migmodel.drivers`): per nationality a level, a trend and dated shifts,
+   fitted by least squares in the logarithm to US encounters by nationality and fiscal year:
+   each round runs the model and moves the coefficients by the least-squares fit of log
+   observed ÷ simulated. A handful of numbers per nationality against one figure per year, so
+   the fiscal-year fit can fail.
+2. **Inference** (:mod:`experiments.inference`): approximate Bayesian computation (ABC-SMC,
+   ``pyabc``) over the behaviour parameters, the lever effect sizes and a level multiplier
+   of the drivers per flow pattern, with the objective below as its distance.
 
-Objective: for each series, the mean over its targets inside the fit window of the squared
-log ratio simulated ÷ observed (for the policy responses, the squared difference of the
-month-on-month changes), times the series' weight, summed. Runs average over the seeds first.
+Objective (the distance): for each series, the mean over its targets inside the fit window
+of the squared log ratio simulated ÷ observed (for the policy responses, the squared
+difference of the month-on-month changes), times the series' weight, summed.
 
-The result is written as data beside the calibration file: ``OUT/parameters.toml`` (values
-and provenance: data version, objective, date, method), ``OUT/push.csv`` (drivers) and
-``OUT/trace.csv`` (every evaluation). A scenario uses it with ``calibration = "..."``.
+Written beside the calibration file: ``OUT/parameters.toml`` (the posterior median, the drivers'
+coefficients and provenance), ``OUT/posterior.parquet`` (equally weighted posterior draws),
+``OUT/push.csv`` (the drivers), ``OUT/trace.csv`` (every generation of the inference) and
+``OUT/fit.csv`` (observed and simulated at the posterior median). A scenario uses it with
+``calibration = "..."``, and its posterior draws with ``draw = k``.
 """
 
 from __future__ import annotations
@@ -31,10 +32,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import math
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,147 +40,22 @@ import numpy as np
 import pandas as pd
 from rich.console import Console
 
-from migmodel.drivers import monthly_push
-from migmodel.observed import EVENTS, SERIES, data_version, measured, observed
-from migmodel.patterns import NATIONALITIES
+from experiments.calibration_file import Calibration, CalibrationError, load_calibration
+from migmodel.observed import EVENTS, data_version, measured, observed
 from migmodel.results import Results
-from migmodel.scenario import (
-    Scenario,
-    calibrated,
-    get_parameter,
-    load_scenario,
-    parameter,
-    scenario_from_dict,
-    set_parameter,
-)
-from migmodel.schema import Number, ScenarioError, check_text, read_toml, unknown_key
+from migmodel.scenario import Scenario, calibrated, scenario_from_dict
 from migmodel.simulate import __version__, run
 
-KEYS = (
-    "name",
-    "description",
-    "scenario",
-    "fit_until",
-    "run_until",
-    "people_per_agent",
-    "seeds",
-    "out",
-    "levels",
-    "search",
-    "free",
-    "weights",
-)
-BASE_YEAR = 2022
-"""The fiscal year the scenario's ``departures`` stand for (push 1)."""
-
-
-class CalibrationError(ScenarioError):
-    """A calibration file is invalid; the message names the key and what is allowed."""
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """A validated calibration file."""
-
-    name: str
-    description: str
-    base: Scenario
-    fit_until: str
-    run_until: dt.date
-    people_per_agent: int
-    seeds: tuple[int, ...]
-    out: Path
-    level_rounds: int
-    cycles: int
-    points: int
-    refine: int
-    search_seed: int
-    free: dict[str, tuple[float, float]]
-    weights: dict[str, float]
-    source: Path
-
-    def scenario(self, values: dict[str, float], drivers: Path) -> Scenario:
-        """Return the base scenario with ``values`` set, the drivers and the run's scale."""
-        raw = self.base.to_dict()
-        for name, value in values.items():
-            set_parameter(raw, name, int(value) if parameter(name).integer else float(value))
-        raw["people_per_agent"] = self.people_per_agent
-        raw["days"] = (self.run_until - self.base.start).days + 1
-        raw["drivers"] = str(drivers)
-        return scenario_from_dict(raw, source=self.base.source)
-
-    def fingerprint(self) -> str:
-        """Return a hash of the calibration file's text."""
-        return hashlib.sha256(self.source.read_bytes()).hexdigest()[:12]
-
-
-def load_calibration(path: str | Path) -> Calibration:
-    """Read and validate a calibration file.
-
-    Raises:
-        CalibrationError: naming the file, the key, the value and what is allowed.
-    """
-    path = Path(path)
-    raw = read_toml(path, CalibrationError)
-    where = path.name
-    for key in raw:
-        if key not in KEYS:
-            raise CalibrationError(f"{where}: {unknown_key('calibration', key, KEYS)}")
-    try:
-        base = load_scenario(
-            _relative(path, check_text("scenario", raw.get("scenario", ""))), calibration=False
-        )
-        fit_until = _month("fit_until", raw.get("fit_until"))
-        run_until = dt.date.fromisoformat(str(raw.get("run_until", "2023-12-31")))
-        ppa = Number(200, 1, 100_000, "people", "people per agent", integer=True)
-        seeds = raw.get("seeds", [1, 2])
-        if (
-            not isinstance(seeds, list)
-            or not seeds
-            or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in seeds)
-        ):
-            raise CalibrationError(f"seeds = {seeds!r} must be a list of whole numbers ≥ 0")
-        levels, search = raw.get("levels", {}), raw.get("search", {})
-        count = Number(0, 0, 10_000, "", "count", integer=True)
-        free = {}
-        for name, bounds in raw.get("free", {}).items():
-            number = parameter(name)
-            if not isinstance(bounds, list) or len(bounds) != 2:
-                raise CalibrationError(f"[free] {name} = {bounds!r} must be [low, high]")
-            low, high = (number.check(f"[free] {name}", b) for b in bounds)
-            if not low < high:
-                raise CalibrationError(f"[free] {name} = {bounds!r}: low must be below high")
-            free[name] = (float(low), float(high))
-        weights = {}
-        for series, weight in raw.get("weights", {}).items():
-            if series not in SERIES or series == "encounters_fy_nationality":
-                allowed = [s for s in SERIES if s != "encounters_fy_nationality"]
-                raise CalibrationError(unknown_key("[weights]", series, allowed))
-            weights[series] = Number(1, 0, 100, "", "weight").check(f"[weights] {series}", weight)
-        if not weights:
-            raise CalibrationError("[weights] must give at least one series a weight")
-        return Calibration(
-            name=check_text("name", raw.get("name", path.stem)),
-            description=check_text("description", raw.get("description", "")),
-            base=base,
-            fit_until=fit_until,
-            run_until=run_until,
-            people_per_agent=ppa.check("people_per_agent", raw.get("people_per_agent", 200)),
-            seeds=tuple(seeds),
-            out=(path.parent / check_text("out", raw.get("out", path.stem))).resolve(),
-            level_rounds=count.check("[levels] rounds", levels.get("rounds", 3)),
-            cycles=count.check("[search] cycles", search.get("cycles", 1)),
-            points=count.check("[search] points", search.get("points", 0)),
-            refine=count.check("[search] refine", search.get("refine", 0)),
-            search_seed=count.check("[search] seed", search.get("seed", 1)),
-            free=free,
-            weights=weights,
-            source=path.resolve(),
-        )
-    except ScenarioError as err:
-        raise CalibrationError(f"{where}: {err}") from None
-    except ValueError as err:
-        raise CalibrationError(f"{where}: run_until: {err} (write YYYY-MM-DD)") from None
+__all__ = [
+    "Calibration",
+    "CalibrationError",
+    "calibrate",
+    "compare",
+    "load_calibration",
+    "objective",
+    "recorded",
+    "reproduce",
+]
 
 
 # ------------------------------------------------------------------------------ objective
@@ -210,70 +83,104 @@ def compare(targets: pd.DataFrame, sim: pd.DataFrame, fit_until: str) -> pd.Data
     return table
 
 
+def losses(series: pd.Series, simulated: pd.Series, observed_: pd.Series) -> np.ndarray:
+    """Return each target's loss: squared log ratio, or squared difference for responses.
+
+    The ratio is bounded at a factor of 10 either way, so that one zero (a few agents' deaths
+    at a coarse scale) cannot outweigh every other target.
+    """
+    sim, obs = np.nan_to_num(simulated.to_numpy(float)), observed_.to_numpy(float)
+    ratio = np.clip(sim / obs, 0.1, 10.0)
+    return np.where(series.to_numpy() == "response", (sim - obs) ** 2, np.log(ratio) ** 2)
+
+
 def objective(table: pd.DataFrame, weights: dict[str, float]) -> tuple[float, dict[str, float]]:
     """Return the objective and its terms, from :func:`compare`'s in-sample rows."""
+    rows = table[table["in_sample"]]
+    loss = pd.Series(losses(rows["series"], rows["simulated"], rows["observed"]), rows.index)
     terms = {}
     for series, weight in weights.items():
-        rows = table[(table["series"] == series) & table["in_sample"]]
-        if rows.empty:
-            continue
-        if series == "response":
-            loss = (rows["simulated"] - rows["observed"]) ** 2
-        else:
-            # Bounded at a factor of 10 either way, so that one zero (a few agents' deaths at a
-            # coarse scale) cannot outweigh every other target.
-            ratio = (rows["simulated"] / rows["observed"]).clip(0.1, 10.0)
-            loss = np.log(ratio) ** 2
-        terms[series] = float(weight * loss.mean())
+        mine = loss[rows["series"] == series]
+        if len(mine):
+            terms[series] = float(weight * mine.mean())
     return float(sum(terms.values())), terms
 
 
 # ------------------------------------------------------------------------------ the fit
-@dataclass
-class Fit:
-    """The state of a calibration: levels, free values, the last comparison."""
-
-    levels: pd.DataFrame
-    values: dict[str, float]
-    table: pd.DataFrame | None = None
-    value: float = math.inf
-    terms: dict[str, float] | None = None
-
-
 def calibrate(
-    calibration: Calibration, workers: int | None = None, console: Console | None = None
+    calibration: Calibration,
+    workers: int | None = None,
+    console: Console | None = None,
+    scheduler: str | None = None,
+    targets: pd.DataFrame | None = None,
 ) -> Path:
-    """Fit, write ``parameters.toml``, ``push.csv`` and ``trace.csv``; return the folder."""
+    """Fit the drivers, infer the posterior, write the results; return the folder.
+
+    Args:
+        calibration: the validated calibration file.
+        workers: local Dask workers (default: CPUs), or
+        scheduler: the address of a running Dask scheduler.
+        console: where progress is printed.
+        targets: the figures to fit (default :func:`~migmodel.observed.observed`; tests give
+            figures simulated with known parameters).
+    """
+    from experiments.inference import infer
     from experiments.sweep import dask_client
 
     console = console or Console(stderr=True, highlight=False)
-    targets = observed()
+    targets = observed() if targets is None else targets
     start = _now()
-    trace: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory() as tmp, dask_client(workers, None, console) as (client, how):
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        dask_client(workers, scheduler, console) as (client, how),
+    ):
         console.print(f"calibrating {calibration.name} on a {how}")
         drivers_file = Path(tmp) / "push.csv"
+        values = calibration.start_values()
 
-        def evaluate(fit: Fit, stage: str) -> Fit:
-            _write_drivers(calibration, fit.levels, drivers_file)
-            scenario = calibration.scenario(fit.values, drivers_file)
-            futures = client.map(
-                _measure_one,
-                [scenario] * len(calibration.seeds),
-                list(calibration.seeds),
-                pure=False,
-            )
-            table = compare(targets, measured(client.gather(futures)), calibration.fit_until)
-            value, terms = objective(table, calibration.weights)
-            trace.append({"stage": stage, **fit.values, "objective": value})
-            return Fit(fit.levels, dict(fit.values), table, value, terms)
+        def evaluate(coefficients: dict[str, float], point: dict[str, float]) -> pd.DataFrame:
+            calibration.write_drivers(coefficients, drivers_file)
+            scenario = calibration.scenario(point, drivers_file)
+            seeds = list(calibration.seeds)
+            futures = client.map(_measure_one, [scenario] * len(seeds), seeds, pure=False)
+            return compare(targets, measured(client.gather(futures)), calibration.fit_until)
 
-        fit = Fit(_initial_levels(targets, calibration.fit_until), _start_values(calibration))
-        fit = _fit_levels(fit, calibration, evaluate, console)
-        for cycle in range(calibration.cycles):
-            fit = _search(fit, calibration, evaluate, console, latin=cycle == 0)
-            fit = _fit_levels(fit, calibration, evaluate, console)
-    return _write(calibration, fit, trace, start)
+        coefficients = fit_drivers(calibration, values, evaluate, console)
+        calibration.write_drivers(coefficients, drivers_file)
+        posterior, settings = infer(calibration, drivers_file, targets, client, console)
+        point = posterior.drop(columns="draw").median().to_dict() if len(posterior) else values
+        table = evaluate(coefficients, point)
+    return _write(calibration, coefficients, point, posterior, table, settings, start)
+
+
+def fit_drivers(
+    calibration: Calibration,
+    values: dict[str, float],
+    evaluate: Any,
+    console: Console,
+) -> dict[str, float]:
+    """Fit the drivers' coefficients to US encounters by nationality and fiscal year.
+
+    Each round runs the model (``evaluate(coefficients, values)``) and adds the least-squares
+    fit of log observed ÷ simulated (each bounded to ×¼–×4, so that seed noise in small
+    flows cannot run away) on the fiscal years' basis rows. The first round starts from push 1
+    (the baseline's departures) for every nationality.
+    """
+    model = calibration.drivers_model()
+    coefficients = dict.fromkeys(model.names, 0.0)
+    for k in range(calibration.driver_rounds):
+        table = evaluate(coefficients, values)
+        rows = table[(table["series"] == "encounters_fy_nationality") & table["in_sample"]]
+        x = np.array(
+            [model.year_basis(int(p), g) for p, g in zip(rows.period, rows.group, strict=True)]
+        )
+        bound = np.log(100.0 if k == 0 else 4.0)
+        y = np.clip(np.log(rows["observed"] / rows["simulated"].clip(lower=1)), -bound, bound)
+        step = np.linalg.lstsq(x, y.to_numpy(), rcond=None)[0]
+        coefficients = {n: c + s for (n, c), s in zip(coefficients.items(), step, strict=True)}
+        miss = float(np.sqrt(np.mean(y**2)))
+        console.print(f"drivers round {k + 1}: rms log error by nationality-year {miss:.3f}")
+    return coefficients
 
 
 def _measure_one(scenario: Scenario, seed: int) -> Results:
@@ -284,115 +191,43 @@ def _measure_one(scenario: Scenario, seed: int) -> Results:
     )
 
 
-def _start_values(calibration: Calibration) -> dict[str, float]:
-    """Return the base scenario's own value of each free parameter (clipped to its range)."""
-    raw = calibration.base.to_dict()
-    out = {}
-    for name, (low, high) in calibration.free.items():
-        out[name] = min(max(get_parameter(raw, name), low), high)
-    return out
-
-
-def _initial_levels(targets: pd.DataFrame, fit_until: str) -> pd.DataFrame:
-    """Return push levels by fiscal year in the window: the data's ratio to FY2022."""
-    by_nat = targets[targets["series"] == "encounters_fy_nationality"]
-    table = by_nat.pivot_table(index="period", columns="group", values="observed")
-    table.index = table.index.astype(int)
-    levels = (table / table.loc[BASE_YEAR])[list(NATIONALITIES)]
-    return levels[[f"{fy}-09" <= fit_until for fy in levels.index]]
-
-
-def _fit_levels(fit: Fit, calibration: Calibration, evaluate: Callable, console: Console) -> Fit:
-    for k in range(calibration.level_rounds):
-        fit = evaluate(fit, f"levels {k + 1}")
-        console.print(f"levels round {k + 1}: objective {fit.value:.4f}")
-        table = fit.table
-        rows = table[(table["series"] == "encounters_fy_nationality") & table["in_sample"]]
-        ratio = rows.pivot_table(index="period", columns="group", values="observed") / (
-            rows.pivot_table(index="period", columns="group", values="simulated").clip(lower=1)
-        )
-        ratio.index = ratio.index.astype(int)
-        # Damped (square root) and bounded, so that seed noise in small flows cannot run away.
-        step = np.sqrt(ratio.reindex_like(fit.levels).fillna(1.0).clip(0.25, 4.0))
-        levels = fit.levels * step
-        fit = Fit(levels.clip(1e-3, 100.0), fit.values)
-    return evaluate(fit, "levels")
-
-
-def _search(
-    fit: Fit, calibration: Calibration, evaluate: Callable, console: Console, latin: bool
-) -> Fit:
-    """(Latin hypercube, then) Nelder–Mead from the best point so far, in the unit cube."""
-    names = list(calibration.free)
-    if not names:
-        return fit
-    low = np.array([calibration.free[n][0] for n in names])
-    high = np.array([calibration.free[n][1] for n in names])
-    best = fit
-
-    def at(unit: np.ndarray, stage: str) -> Fit:
-        nonlocal best
-        values = dict(zip(names, low + np.clip(unit, 0, 1) * (high - low), strict=True))
-        tried = evaluate(Fit(fit.levels, values), stage)
-        if tried.value < best.value:
-            best = tried
-            console.print(f"{stage}: objective {tried.value:.4f} at {_show(values)}")
-        return tried
-
-    if latin and calibration.points:
-        from scipy.stats import qmc
-
-        sample = qmc.LatinHypercube(d=len(names), seed=calibration.search_seed)
-        for unit in sample.random(calibration.points):
-            at(unit, "search")
-    if calibration.refine:
-        from scipy.optimize import minimize
-
-        start = (np.array([best.values[n] for n in names]) - low) / (high - low)
-        options = {"maxfev": calibration.refine, "initial_simplex": _simplex(start)}
-        minimize(lambda u: at(u, "refine").value, start, method="Nelder-Mead", options=options)
-    return Fit(fit.levels, best.values)
-
-
-def _simplex(start: np.ndarray, step: float = 0.15) -> np.ndarray:
-    """Return a Nelder–Mead starting simplex around ``start`` that stays in the unit cube."""
-    points = [start]
-    for i in range(start.size):
-        point = start.copy()
-        point[i] = start[i] + step if start[i] + step <= 1 else start[i] - step
-        points.append(point)
-    return np.array(points)
-
-
-def _show(values: dict[str, float]) -> str:
-    return ", ".join(f"{k} = {v:.4g}" for k, v in values.items())
-
-
-def _write_drivers(calibration: Calibration, levels: pd.DataFrame, path: Path) -> Path:
-    first = calibration.base.start - dt.timedelta(days=calibration.base["spinup_days"])
-    last = calibration.base.start + dt.timedelta(days=calibration.base.days - 1)
-    return monthly_push(levels, first.strftime("%Y-%m"), last.strftime("%Y-%m")).write(path)
-
-
-def _write(calibration: Calibration, fit: Fit, trace: list[dict[str, Any]], start: str) -> Path:
+# ------------------------------------------------------------------------------ writing
+def _write(
+    calibration: Calibration,
+    coefficients: dict[str, float],
+    point: dict[str, float],
+    posterior: pd.DataFrame,
+    table: pd.DataFrame,
+    settings: dict[str, Any],
+    start: str,
+) -> Path:
     out = calibration.out
     out.mkdir(parents=True, exist_ok=True)
-    _write_drivers(calibration, fit.levels, out / "push.csv")
-    pd.DataFrame(trace).to_csv(out / "trace.csv", index=False, float_format="%.6g")
-    fit.table.to_csv(out / "fit.csv", index=False, float_format="%.6g")
+    calibration.write_drivers(coefficients, out / "push.csv")
+    concrete = calibration.concrete(point)
+    draws = posterior.copy()
+    if len(draws):
+        expanded = [
+            calibration.concrete(row) for row in draws.drop(columns="draw").to_dict("records")
+        ]
+        draws = pd.concat([draws[["draw"]], pd.DataFrame(expanded)], axis=1)
+        draws.to_parquet(out / "posterior.parquet", index=False)
+    pd.DataFrame(settings.pop("generations", [])).to_csv(out / "trace.csv", index=False)
+    table.to_csv(out / "fit.csv", index=False, float_format="%.6g")
+    value, terms = objective(table, calibration.weights)
+    rows = table[table["in_sample"]]
     provenance = {
         "calibration": calibration.source.name,
         "calibration_hash": calibration.fingerprint(),
         "data_version": data_version(),
-        "objective": fit.value,
-        "objective_terms": fit.terms,
+        "objective": value,
         "fit_until": calibration.fit_until,
         "run_until": calibration.run_until.isoformat(),
         "seeds": list(calibration.seeds),
         "people_per_agent": calibration.people_per_agent,
-        "evaluations": len(trace),
-        "method": "levels: multiplicative fixed point on FY encounters by nationality; "
-        f"search: Latin hypercube ({calibration.points}) + Nelder-Mead ({calibration.refine})",
+        "free_parameters": len(coefficients) + len(calibration.priors),
+        "data_points": len(rows),
+        **settings,
         "migmodel_version": __version__,
         "started": start,
         "finished": _now(),
@@ -402,15 +237,19 @@ def _write(calibration: Calibration, fit: Fit, trace: list[dict[str, Any]], star
         f"({calibration.name}): do not edit by hand.",
         f"# {calibration.description}".rstrip(),
         'drivers = "push.csv"',
+        *(['posterior = "posterior.parquet"'] if len(draws) else []),
         "",
-        "[parameters]",
-        *(f'"{k}" = {float(v)!r}' for k, v in fit.values.items()),
+        "[parameters]  # the posterior median of each",
+        *(f'"{k}" = {float(v)!r}' for k, v in concrete.items()),
+        "",
+        "[drivers]  # log push = level + trend × years from March 2022 + shifts",
+        *(f'"{k}" = {float(v)!r}' for k, v in coefficients.items()),
         "",
         "[provenance]",
-        *(f"{k} = {json.dumps(v)}" for k, v in provenance.items() if not isinstance(v, dict)),
+        *(f"{k} = {json.dumps(v)}" for k, v in provenance.items()),
         "",
         "[provenance.objective_terms]",
-        *(f"{k} = {float(v)!r}" for k, v in (fit.terms or {}).items()),
+        *(f"{k} = {float(v)!r}" for k, v in terms.items()),
         "",
     ]
     (out / "parameters.toml").write_text("\n".join(lines), encoding="utf-8")
@@ -419,11 +258,13 @@ def _write(calibration: Calibration, fit: Fit, trace: list[dict[str, Any]], star
 
 def recorded(calibration: Calibration) -> dict[str, Any]:
     """Return the provenance recorded in the calibration's ``parameters.toml``."""
+    from migmodel.schema import read_toml
+
     return read_toml(calibration.out / "parameters.toml", CalibrationError)["provenance"]
 
 
 def reproduce(calibration: Calibration) -> tuple[float, pd.DataFrame]:
-    """Rerun the written calibration on its recorded seeds and scale.
+    """Rerun the written calibration's posterior median on its recorded seeds and scale.
 
     Returns:
         The objective and the comparison table: equal to what ``calibrate`` recorded.
@@ -437,19 +278,10 @@ def reproduce(calibration: Calibration) -> tuple[float, pd.DataFrame]:
     return objective(table, calibration.weights)[0], table
 
 
-def _relative(path: Path, name: str) -> str:
-    if name.endswith(".toml") or "/" in name:
-        return str((path.parent / name).resolve())
-    return name
-
-
-def _month(key: str, value: Any) -> str:
-    text = check_text(key, value if value is not None else "")
-    try:
-        dt.date.fromisoformat(f"{text}-01")
-    except ValueError:
-        raise CalibrationError(f"{key} = {value!r} must be a month written YYYY-MM") from None
-    return text
+def draw_seed(values: dict[str, float]) -> int:
+    """Return a run seed fixed by parameter values (the same values, the same seed)."""
+    text = json.dumps({k: round(float(v), 12) for k, v in sorted(values.items())})
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
 
 
 def _now() -> str:

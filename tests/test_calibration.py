@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import os
 import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -19,8 +24,8 @@ from experiments.calibrate import (
 )
 from migmodel import load_scenario, run
 from migmodel.cli import main
-from migmodel.drivers import load_drivers, monthly_push
-from migmodel.observed import observed
+from migmodel.drivers import DriversModel, Shift, load_drivers
+from migmodel.observed import measured, observed
 from migmodel.patterns import NATIONALITIES
 from migmodel.schema import ScenarioError
 
@@ -42,18 +47,29 @@ def test_observed_targets_count_citizenships_into_the_patterns():
     assert response["end of Title 42, May 2023"] == pytest.approx(-0.301, abs=0.001)
 
 
-def test_monthly_push_interpolates_between_fiscal_years_and_holds_outside(tmp_path):
-    levels = pd.DataFrame({"HND": [1.0, 4.0]}, index=[2021, 2022])
-    drivers = monthly_push(levels, "2020-01", "2023-12")
-    hnd = NATIONALITIES.index("HND")
-    series = drivers.to_frame().set_index("month")["HND"]
-    assert series["2020-01"] == series["2020-12"] == 1.0  # before FY2021's point: held
-    assert series["2023-12"] == 4.0  # after the last point: held (the continuation rule)
-    assert 1.8 < series["2021-09"] < 2.2  # about half-way in the logarithm: ×2
-    assert series["2021-03":"2022-03"].is_monotonic_increasing
-    assert (drivers.values[:, NATIONALITIES.index("GTM")] == 1).all()  # not given: 1
+def test_the_drivers_model_has_a_level_a_trend_shifts_and_a_damped_forecast(tmp_path):
+    shift = Shift("Haiti 2021", ("HTI",), "2021-07")
+    model = DriversModel(dt.date(2022, 3, 1), "2022-09", (shift,), damping=0.5)
+    coefficients = {
+        "level.HTI": np.log(2.0),
+        "trend.HTI": 12 * np.log(1.1),
+        "shift.Haiti 2021": np.log(3.0),
+    }
+    drivers = model.drivers(coefficients, "2021-01", "2022-12")
+    hti = drivers.to_frame().set_index("month")["HTI"]
+    # level 2 at the origin, growing 10% a month, times 3 from the shift's month on
+    assert hti["2022-03"] == pytest.approx(2.0 * 3.0)
+    assert hti["2022-04"] / hti["2022-03"] == pytest.approx(1.1)
+    assert hti["2021-07"] / hti["2021-06"] == pytest.approx(1.1 * 3.0)
+    # after the last data month the growth is damped: ×1.1^0.5, then ×1.1^0.25, ...
+    assert hti["2022-10"] / hti["2022-09"] == pytest.approx(1.1**0.5)
+    assert hti["2022-11"] / hti["2022-10"] == pytest.approx(1.1**0.25)
+    assert (drivers.values[:, NATIONALITIES.index("GTM")] == 1).all()  # no coefficients: 1
+    # a fiscal year's basis row averages its departures' months (September to August)
+    row = model.year_basis(2021, "HTI")
+    assert row[model.names.index("shift.Haiti 2021")] == pytest.approx(2 / 12)  # Jul, Aug
     back = load_drivers(drivers.write(tmp_path / "push.csv"))
-    assert np.allclose(back.values[:, hnd], drivers.values[:, hnd], atol=1e-4)
+    assert np.allclose(back.values, drivers.values, rtol=1e-3)
 
 
 @pytest.mark.parametrize(
@@ -103,34 +119,47 @@ def test_returns_to_mexico_cut_crisis_state_crossings_at_once():
     assert crossed["ruled"] < 0.4 * crossed["base"]  # in the first month
 
 
-def tiny(tmp_path: Path) -> Path:
+def tiny(tmp_path: Path, **changes: str) -> Path:
     text = (CALIBRATION / "tiny.toml").read_text()
+    text = text.replace('out = "tiny_out"', f'out = "{tmp_path / "out"}"')
+    for old, new in changes.items():
+        text = text.replace(old, new)
     path = tmp_path / "tiny.toml"
-    path.write_text(text.replace('out = "tiny_out"', f'out = "{tmp_path / "out"}"'))
+    path.write_text(text)
     return path
 
 
 def test_the_calibration_pipeline_end_to_end_on_a_tiny_configuration(tmp_path):
     calibration = load_calibration(tiny(tmp_path))
-    out = calibrate(calibration, workers=1)
+    out = calibrate(calibration, workers=2)
     assert sorted(p.name for p in out.iterdir()) == [
-        "fit.csv", "parameters.toml", "push.csv", "trace.csv",
+        "fit.csv", "parameters.toml", "posterior.parquet", "push.csv", "trace.csv",
     ]  # fmt: skip
     written = tomllib.loads((out / "parameters.toml").read_text())
     provenance = written["provenance"]
-    assert set(written["parameters"]) == set(calibration.free)
-    for name, value in written["parameters"].items():
-        low, high = calibration.free[name]
-        assert low <= value <= high
-    assert provenance["evaluations"] == len(pd.read_csv(out / "trace.csv"))
-    assert provenance["fit_until"] == "2020-09" and len(provenance["data_version"]) == 12
+    posterior = pd.read_parquet(out / "posterior.parquet")
+    assert list(posterior["draw"]) == list(range(1, calibration.abc.draws + 1))
+    low, high = calibration.priors["enforcement.mexico_interior"]
+    assert posterior["enforcement.mexico_interior"].between(low, high).all()
+    assert written["parameters"]["enforcement.mexico_interior"] == pytest.approx(
+        posterior["enforcement.mexico_interior"].median()
+    )
+    # the drivers multiplier is written as the push of each Northern Triangle nationality
+    assert {"push.GTM", "push.HND", "push.SLV"} <= set(posterior.columns)
+    assert provenance["evaluations"] >= calibration.abc.population
+    assert provenance["free_parameters"] == len(written["drivers"]) + 2
+    assert provenance["data_points"] > 0 and len(provenance["data_version"]) == 12
     trace = pd.read_csv(out / "trace.csv")
-    assert provenance["objective"] <= trace["objective"].max()
+    assert list(trace.columns) == [
+        "generation", "evaluations", "accepted", "tolerance", "effective_sample_size",
+    ]  # fmt: skip
+    assert (trace["effective_sample_size"] <= calibration.abc.population + 1e-9).all()
+    assert trace["tolerance"].is_monotonic_decreasing
     # The written values reproduce the recorded objective exactly (same seeds, same runs).
     value, table = reproduce(calibration)
     assert value == pytest.approx(provenance["objective"], rel=1e-12)
     assert table["in_sample"].any() and table[table["in_sample"]]["period"].max() <= "2020-09"
-    # A scenario can use it.
+    # A scenario can use it, and its draws.
     scenario = tmp_path / "s.toml"
     scenario.write_text(
         f'extends = "historical"\ncalibration = "{out / "parameters.toml"}"\ndays = 10\n'
@@ -139,16 +168,51 @@ def test_the_calibration_pipeline_end_to_end_on_a_tiny_configuration(tmp_path):
     assert loaded.drivers == out / "push.csv"
     assert loaded["enforcement"]["mexico_interior"] == written["parameters"][
         "enforcement.mexico_interior"]  # fmt: skip
+    third = load_scenario(scenario, draw=3)
+    assert third.draw == 3
+    assert (
+        third["enforcement"]["mexico_interior"] == posterior.loc[2, "enforcement.mexico_interior"]
+    )
+    assert third["push"]["HND"] == posterior.loc[2, "push.HND"]
+    with pytest.raises(
+        ScenarioError, match=r"draw = 99 is not in posterior\.parquet: it has draws 1–8"
+    ):
+        load_scenario(scenario, draw=99)
 
 
-@pytest.mark.parametrize("name", ["historical", "holdout"])
+def test_inference_recovers_a_known_parameter_from_runs_made_with_it(tmp_path):
+    """ABC-SMC on a real Dask cluster finds the drivers multiplier the data were made with."""
+    path = tiny(
+        tmp_path,
+        **{
+            "rounds = 2": "rounds = 0",
+            '"enforcement.mexico_interior" = [0.005, 0.06]\n': "",
+            "population = 6": "population = 12",
+            "generations = 2": "generations = 4",
+            "evaluations = 30": "evaluations = 120",
+        },
+    )
+    calibration = load_calibration(path)
+    assert list(calibration.priors) == ["drivers.northern_triangle"]
+    truth = calibration.scenario(
+        {"drivers.northern_triangle": 1.5}, calibration.write_drivers({}, tmp_path / "d.csv")
+    )
+    made = measured([run(truth, 99)]).rename(columns={"simulated": "observed"})
+    out = calibrate(calibration, workers=2, targets=made[["series", "period", "group", "observed"]])
+    draws = pd.read_parquet(out / "posterior.parquet")["push.GTM"]
+    low, high = draws.quantile([0.05, 0.95])
+    assert low <= 1.5 <= high
+    assert high - low < 0.6 * (2.0 - 0.5)  # narrower than the prior
+
+
+@pytest.mark.parametrize("name", ["historical", "origin_2021", "origin_2022"])
 def test_the_committed_calibrations_reproduce_their_recorded_objective(name):
     calibration = load_calibration(CALIBRATION / f"{name}.toml")
     value, _ = reproduce(calibration)
     assert value == pytest.approx(recorded(calibration)["objective"], rel=1e-9)
 
 
-def test_historical_runs_to_september_2024_with_the_calibrated_values():
+def test_historical_runs_to_september_2024_with_the_posterior_median():
     scenario = load_scenario("historical")
     written = tomllib.loads((CALIBRATION / "historical" / "parameters.toml").read_text())
     assert scenario.calibration == CALIBRATION / "historical" / "parameters.toml"
@@ -156,40 +220,78 @@ def test_historical_runs_to_september_2024_with_the_calibrated_values():
     last = scenario.start + pd.Timedelta(days=scenario.days - 1)
     assert last >= pd.Timestamp("2024-09-30").date()
     fitted = written["parameters"]
-    assert scenario["departure_choice"]["elasticity"] == fitted["departure_choice.elasticity"]
+    posterior = pd.read_parquet(CALIBRATION / "historical" / "posterior.parquet")
+    key = "departure_choice.elasticity"
+    assert scenario["departure_choice"]["elasticity"] == fitted[key]
+    assert fitted[key] == pytest.approx(posterior[key].median())
     rule = [p for p in scenario.policies if p.name == "asylum_rule"][1]  # the May 2023 rule
     key = "policies.asylum_rule#2.reattempt_multiplier"
     assert rule.params["reattempt_multiplier"] == fitted[key]
     assert load_scenario("historical", calibration=False).drivers is None
 
 
+def test_a_draw_is_the_same_in_any_process():
+    code = (
+        "import hashlib, migmodel; "
+        "s = migmodel.load_scenario('historical', draw=2).replace(days=40, people_per_agent=4000); "
+        "print(hashlib.sha256(migmodel.run(s, 1).daily.to_csv().encode()).hexdigest())"
+    )
+    outputs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2")
+    }  # fmt: skip
+    here = load_scenario("historical", draw=2).replace(days=40, people_per_agent=4000)
+    digest = hashlib.sha256(run(here, 1).daily.to_csv().encode()).hexdigest()
+    assert outputs == {digest + "\n"}
+    other = load_scenario("historical", draw=3).replace(days=40, people_per_agent=4000)
+    assert other.values != here.values  # another draw, other values
+    with pytest.raises(ScenarioError, match="has no calibration"):
+        load_scenario("baseline").with_draw(1)
+
+
 def test_the_validation_report_builds(tmp_path):
     from experiments.validation import build_report
 
-    report = build_report(tmp_path, seeds=1, workers=1)
+    report = build_report(tmp_path, draws=2, seeds=1, workers=2)
     text = report.read_text()
-    for heading in ("## Targets", "## Errors, series by series", "## What was fitted to what",
+    for heading in ("## Targets", "## Series by series", "## Forecasts against naive forecasts",
+                    "## Checks at other levels", "## The posterior",
                     "## What the model gets wrong"):  # fmt: skip
         assert heading in text
-    assert "FY2023 by pattern, fitted on FY2020–FY2022" in text
+    assert "FY2022 monthly totals from 2021-09" in text
+    assert "FY2023 patterns by fiscal year from 2022-09" in text
     figures = sorted((tmp_path / "figures").glob("*.png"))
-    assert len(figures) == 4
+    assert len(figures) == 6
     for figure in figures:
         assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert f"figures/{figure.name}" in text
     table = pd.read_csv(tmp_path / "calibrated.csv")
     assert set(table["series"]) >= {"encounters_fy", "encounters_month", "darien_year",
                                     "mexico_year", "deaths_year", "response"}  # fmt: skip
+    assert {"low", "simulated", "high", "inside"} <= set(table.columns)
+    scores = pd.read_csv(tmp_path / "forecast_scores.csv")
+    assert len(scores) == 4 and (scores["scaled error vs persistence"] > 0).all()
+    posterior = pd.read_csv(tmp_path / "posterior.csv")
+    assert set(posterior["parameter"]) == set(
+        load_calibration(CALIBRATION / "historical.toml").priors
+    )
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ('scenario = "historical"\nfit_until = "2023"\n', "must be a month written YYYY-MM"),
-        ('scenario = "historical"\nfit_until = "2023-09"\n[free]\n"push.XX" = [0, 1]\n',
+        ('scenario = "historical"\nfit_until = "2023-09"\n[priors]\n"push.XX" = [0, 1]\n',
          "unknown key 'XX'"),
-        ('scenario = "historical"\nfit_until = "2023-09"\n[free]\n"push.HND" = [2, 1]\n'
+        ('scenario = "historical"\nfit_until = "2023-09"\n[priors]\n"push.HND" = [2, 1]\n'
          "[weights]\nencounters_fy = 1\n", "low must be below high"),
+        ('scenario = "historical"\nfit_until = "2023-09"\n[priors]\n"drivers.nt" = [1, 2]\n',
+         "unknown key 'nt'"),
+        ('scenario = "historical"\nfit_until = "2023-09"\n[abc]\npopulation = -1\n',
+         r"\[abc\] population = -1 is out of range"),
+        ('scenario = "historical"\nfit_until = "2023-09"\n[[drivers.shifts]]\nname = "x"\n'
+         'nationalities = ["XX"]\nmonth = "2021-01"\n', "nationalities"),
         ('scenario = "historical"\nfit_until = "2023-09"\n[weights]\nencounter = 1\n',
          "did you mean"),
         ('scenario = "historical"\nfit_until = "2023-09"\nbogus = 1\n', "unknown key 'bogus'"),
