@@ -1,4 +1,4 @@
-"""Behaviour checks for the validation report: the border queue, deterrence, naive forecasts.
+"""Behaviour checks for the validation report: the border queue and deterrence.
 
 * **The stock waiting at the border** against published estimates dated no later than
   September 2023 (the model is not fitted to them): the people queueing for a port
@@ -8,7 +8,6 @@
   irregularly, announced on a date and in force a month later, on paired seeds: departures in
   the 90 days from the announcement (95% interval of the paired difference), and whether
   anything moved before the announcement.
-* **The naive forecast** "FY2023 = FY2022" by flow pattern, to score the out-of-sample year.
 """
 
 from __future__ import annotations
@@ -140,13 +139,3 @@ def deterrence(
         "high": float(summary["high"]),
         "identical_before": float(all(before)),
     }
-
-
-def naive_fy2023(targets: pd.DataFrame) -> pd.DataFrame:
-    """Return the naive forecast "FY2023 = FY2022" by flow pattern and its relative error."""
-    fy = targets[targets["series"] == "encounters_fy"].pivot_table(
-        index="group", columns="period", values="observed"
-    )
-    return pd.DataFrame(
-        {"observed": fy["2023"], "naive": fy["2022"], "error": fy["2022"] / fy["2023"] - 1}
-    )

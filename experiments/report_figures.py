@@ -1,4 +1,7 @@
-"""The validation report's figures: monthly encounters, fiscal years, other series, responses.
+"""The validation report's figures.
+
+Monthly encounters, fiscal years, other series, policy responses, the rolling-origin
+forecasts and the posterior.
 
 Drawn with matplotlib (no display needed) from the runs and the targets that
 :mod:`experiments.validation` has computed.
@@ -21,10 +24,11 @@ from migmodel.patterns import FLOW_PATTERNS
 from migmodel.results import Results
 
 LABEL = {p: p.replace("_", " ") for p in FLOW_PATTERNS}
+COLOURS = {"calibrated": "#1f77b4", "origin_2021": "#2ca02c", "origin_2022": "#ff7f0e"}
 
 
 def monthly_band(runs: list[Results]) -> pd.DataFrame:
-    """Monthly US encounters by pattern and total: mean, low, high over seeds."""
+    """Monthly US encounters by pattern and total: median, 5th and 95th percentile over runs."""
     frames = []
     for r in runs:
         m = r.monthly().pivot_table(
@@ -35,7 +39,8 @@ def monthly_band(runs: list[Results]) -> pd.DataFrame:
     stack = np.stack([f.to_numpy() for f in frames])
     cols = frames[0].columns
     out = {}
-    for stat, values in (("mean", stack.mean(0)), ("low", stack.min(0)), ("high", stack.max(0))):
+    low, median, high = np.quantile(stack, [0.05, 0.5, 0.95], axis=0)
+    for stat, values in (("median", median), ("low", low), ("high", high)):
         out[stat] = pd.DataFrame(values, index=frames[0].index, columns=cols)
     return pd.concat(out, axis=1)
 
@@ -45,13 +50,14 @@ def figures(
     targets: pd.DataFrame,
     tables: dict[str, pd.DataFrame],
     monthly: dict[str, pd.DataFrame],
+    posterior: pd.DataFrame,
 ) -> dict[str, str]:
-    """Draw the report's four figures into ``folder``; return their paths, relative to it."""
+    """Draw the report's figures into ``folder``; return their paths, relative to it."""
     files = {}
     obs_month = targets[targets["series"] == "encounters_month"]
     obs_month = obs_month.assign(month=pd.to_datetime(obs_month["period"] + "-01"))
     fig, ax = plt.subplots(figsize=(10, 4.2))
-    colours = {"calibrated": "#1f77b4", "out_of_sample": "#ff7f0e"}
+    colours = COLOURS
     for name, band in monthly.items():
         ax.fill_between(
             band.index,
@@ -63,13 +69,14 @@ def figures(
         )
         ax.plot(
             band.index,
-            band["mean"]["total"],
+            band["median"]["total"],
             color=colours[name],
-            label=f"simulated, {name.replace('_', ' ')} fit (band: seeds)",
+            label=f"simulated, {name.replace('_', ' ')} (band: 90%, draws × seeds)",
         )
     ax.plot(obs_month["month"], obs_month["observed"], "k.-", lw=1, ms=3, label="observed (CBP)")
     ax.axvline(pd.Timestamp("2023-10-01"), color="grey", ls=":")
-    ax.axvline(pd.Timestamp("2022-10-01"), color=colours["out_of_sample"], ls=":")
+    for name in ("origin_2021", "origin_2022"):
+        ax.axvline(pd.Timestamp(f"{name[-4:]}-10-01"), color=colours[name], ls=":")
     ax.text(
         pd.Timestamp("2023-10-15"),
         ax.get_ylim()[1] * 0.92,
@@ -166,7 +173,53 @@ def figures(
     ax.legend(fontsize=7)
     ax.grid(alpha=0.3, axis="y")
     files["responses"] = save(fig, folder / "policy_responses.png")
+    files["forecasts"] = _forecasts(folder, obs_month, monthly)
+    files["posterior"] = _posterior(folder, posterior)
     return files
+
+
+def _forecasts(folder: Path, observed: pd.DataFrame, monthly: dict[str, pd.DataFrame]) -> str:
+    """Each rolling origin's forecast year beside the data (90% interval and median)."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.4))
+    for ax, name in zip(axes, ("origin_2021", "origin_2022"), strict=True):
+        year = int(name[-4:]) + 1
+        start, end = pd.Timestamp(f"{year - 2}-10-01"), pd.Timestamp(f"{year}-09-30")
+        band = monthly[name]
+        band = band[(band.index >= pd.Timestamp(f"{year - 1}-10-01")) & (band.index <= end)]
+        ax.fill_between(
+            band.index,
+            band["low"]["total"],
+            band["high"]["total"],
+            color=COLOURS[name],
+            alpha=0.25,
+            lw=0,
+        )
+        ax.plot(
+            band.index, band["median"]["total"], color=COLOURS[name], label="forecast (median, 90%)"
+        )
+        obs = observed[(observed["month"] >= start) & (observed["month"] <= end)]
+        ax.plot(obs["month"], obs["observed"], "k.-", lw=1, ms=3, label="observed (CBP)")
+        ax.axvline(pd.Timestamp(f"{year - 1}-10-01"), color="grey", ls=":")
+        ax.set_title(f"FY{year}, forecast from September {year - 1}", fontsize=10)
+        ax.yaxis.set_major_formatter(lambda v, _: f"{v / 1e3:.0f}k")
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=8, loc="upper left")
+    return save(fig, folder / "forecasts.png")
+
+
+def _posterior(folder: Path, draws: pd.DataFrame) -> str:
+    """A histogram of each parameter's posterior draws."""
+    names = list(draws.columns)
+    cols = 4
+    rows = max(1, -(-len(names) // cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(12, 2.2 * rows), squeeze=False)
+    for ax, name in zip(axes.flat, names, strict=False):
+        ax.hist(draws[name], bins=15, color=COLOURS["calibrated"], alpha=0.8)
+        ax.set_title(name.replace("policies.", ""), fontsize=8)
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[len(names) :]:
+        ax.axis("off")
+    return save(fig, folder / "posterior.png")
 
 
 def save(fig: Any, path: Path) -> str:

@@ -109,12 +109,17 @@ def measured(runs: Sequence[Results]) -> pd.DataFrame:
     Periods a run does not cover completely are left out (a fiscal year or calendar year
     counts only if every day of it was simulated).
     """
-    each = [_measure(r) for r in runs]
-    stacked = pd.concat(each, keys=range(len(each)), names=["run"]).reset_index(level="run")
+    stacked = measured_each(runs)
     keys = ["series", "period", "group"]
     out = stacked.groupby(keys, sort=False)["value"].agg(["mean", "min", "max", "count"])
-    out = out[out["count"] == len(each)].drop(columns="count")
+    out = out[out["count"] == len(runs)].drop(columns="count")
     return out.rename(columns={"mean": "simulated", "min": "low", "max": "high"}).reset_index()
+
+
+def measured_each(runs: Sequence[Results]) -> pd.DataFrame:
+    """Return every run's target figures: ``run`` (0, 1, ...), series, period, group, value."""
+    each = [_measure(r) for r in runs]
+    return pd.concat(each, keys=range(len(each)), names=["run"]).reset_index(level="run")
 
 
 # ---------------------------------------------------------------------------------- the data

@@ -1,0 +1,80 @@
+"""How fast the calibration's inference evaluates the model, on 1 and 2 Dask workers.
+
+Each evaluation is what ABC-SMC runs for one particle (``experiments/inference.py``): the
+historical scenario from its start (with spin-up) to the end of the fit window, at the
+inference's scale (``[abc] people_per_agent``), measured against the in-sample targets.
+Parameters are drawn from the priors. Prints evaluations per minute and the time 2,000 would
+take.
+
+    .venv/bin/python scripts/bench_inference.py [--evaluations 40] [--calibration FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+from distributed import Client, LocalCluster
+
+from experiments.calibration_file import load_calibration
+from experiments.inference import _in_sample, _simulate
+from migmodel.observed import observed
+from migmodel.schema import read_toml
+
+ROOT = Path(__file__).resolve().parent.parent
+CALIBRATION = ROOT / "experiments" / "calibration" / "historical.toml"
+
+
+def main() -> None:
+    """Time the evaluations on 1 and 2 workers and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--evaluations", type=int, default=40)
+    parser.add_argument("--calibration", type=Path, default=CALIBRATION)
+    args = parser.parse_args()
+    calibration = load_calibration(args.calibration)
+    coefficients = read_toml(calibration.out / "parameters.toml")["drivers"]
+    rng = np.random.default_rng(1)
+    names = list(calibration.priors)
+    samples = [
+        {f"p{i}": rng.uniform(*calibration.priors[n]) for i, n in enumerate(names)}
+        for _ in range(args.evaluations)
+    ]
+    keys = _in_sample(calibration, observed())
+    print(
+        f"{args.evaluations} evaluations of {calibration.name}: "
+        f"{calibration.base.start} – {calibration.run_until} plus "
+        f"{calibration.base['spinup_days']} days' spin-up, "
+        f"{calibration.abc.people_per_agent:,} people per agent"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        drivers = calibration.write_drivers(coefficients, Path(tmp) / "push.csv")
+        model = partial(_simulate, calibration=calibration, drivers=drivers, keys=keys, names=names)
+        for workers in (1, 2):
+            with (
+                LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                ) as cluster,
+                Client(cluster) as client,
+            ):
+                client.gather(client.map(model, samples[:workers], pure=False))  # warm up
+                start = time.perf_counter()
+                client.gather(client.map(model, samples, pure=False))
+                seconds = time.perf_counter() - start
+            rate = args.evaluations / seconds * 60
+            print(
+                f"{workers} worker{'s' if workers > 1 else ''}: {rate:.1f} evaluations a minute "
+                f"({seconds / args.evaluations:.2f} s each); 2,000 would take "
+                f"{2000 / rate:.0f} min"
+            )
+
+
+if __name__ == "__main__":
+    main()
