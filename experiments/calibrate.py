@@ -55,7 +55,14 @@ from migmodel.scenario import (
     scenario_from_dict,
     set_parameter,
 )
-from migmodel.schema import Number, ScenarioError, check_text, read_toml, unknown_key
+from migmodel.schema import (
+    Number,
+    ScenarioError,
+    check_date,
+    check_text,
+    read_toml,
+    unknown_key,
+)
 from migmodel.simulate import __version__, run
 
 KEYS = (
@@ -133,7 +140,7 @@ def load_calibration(path: str | Path) -> Calibration:
             _relative(path, check_text("scenario", raw.get("scenario", ""))), calibration=False
         )
         fit_until = _month("fit_until", raw.get("fit_until"))
-        run_until = dt.date.fromisoformat(str(raw.get("run_until", "2023-12-31")))
+        run_until = check_date("run_until", raw.get("run_until", "2023-12-31"))
         ppa = Number(200, 1, 100_000, "people", "people per agent", integer=True)
         seeds = raw.get("seeds", [1, 2])
         if (
@@ -142,10 +149,10 @@ def load_calibration(path: str | Path) -> Calibration:
             or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in seeds)
         ):
             raise CalibrationError(f"seeds = {seeds!r} must be a list of whole numbers ≥ 0")
-        levels, search = raw.get("levels", {}), raw.get("search", {})
+        levels, search = _table(raw, "levels"), _table(raw, "search")
         count = Number(0, 0, 10_000, "", "count", integer=True)
         free = {}
-        for name, bounds in raw.get("free", {}).items():
+        for name, bounds in _table(raw, "free").items():
             number = parameter(name)
             if not isinstance(bounds, list) or len(bounds) != 2:
                 raise CalibrationError(f"[free] {name} = {bounds!r} must be [low, high]")
@@ -154,7 +161,7 @@ def load_calibration(path: str | Path) -> Calibration:
                 raise CalibrationError(f"[free] {name} = {bounds!r}: low must be below high")
             free[name] = (float(low), float(high))
         weights = {}
-        for series, weight in raw.get("weights", {}).items():
+        for series, weight in _table(raw, "weights").items():
             if series not in SERIES or series == "encounters_fy_nationality":
                 allowed = [s for s in SERIES if s != "encounters_fy_nationality"]
                 raise CalibrationError(unknown_key("[weights]", series, allowed))
@@ -169,7 +176,7 @@ def load_calibration(path: str | Path) -> Calibration:
             run_until=run_until,
             people_per_agent=ppa.check("people_per_agent", raw.get("people_per_agent", 200)),
             seeds=tuple(seeds),
-            out=(path.parent / check_text("out", raw.get("out", path.stem))).resolve(),
+            out=_out(path, raw.get("out", path.stem)),
             level_rounds=count.check("[levels] rounds", levels.get("rounds", 3)),
             cycles=count.check("[search] cycles", search.get("cycles", 1)),
             points=count.check("[search] points", search.get("points", 0)),
@@ -183,6 +190,26 @@ def load_calibration(path: str | Path) -> Calibration:
         raise CalibrationError(f"{where}: {err}") from None
     except ValueError as err:
         raise CalibrationError(f"{where}: run_until: {err} (write YYYY-MM-DD)") from None
+
+
+def _out(path: Path, value: Any) -> Path:
+    """Return the output folder a calibration file names: inside the file's own folder."""
+    folder = path.parent.resolve()
+    out = (folder / check_text("out", value)).resolve()
+    if out == folder or folder not in out.parents:
+        raise CalibrationError(
+            f"out = {value!r}: must name a folder inside {folder} (the calibration file's "
+            "folder), e.g. out = \"historical\""
+        )
+    return out
+
+
+def _table(raw: dict[str, Any], key: str) -> dict[str, Any]:
+    """Return the table ``key`` of a calibration file (empty if absent)."""
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        raise CalibrationError(f"{key} = {value!r:.40} must be a table, e.g. [{key}]")
+    return value
 
 
 # ------------------------------------------------------------------------------ objective

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from geo.files import check_path
 from migmodel.drivers import load_drivers
 from migmodel.parameters import PARAMETERS
 from migmodel.schema import (
@@ -175,6 +176,7 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
     for key in raw:
         if key not in TOP_KEYS:
             raise ScenarioError(unknown_key("scenario", key, TOP_KEYS))
+    policy_list(raw.get("policies", []))
     calibration = _path("calibration", raw.get("calibration"), source)
     if calibration is not None:
         raw = calibrated(raw, calibration)
@@ -298,7 +300,8 @@ def get_parameter(raw: dict[str, Any], name: str) -> float:
 def _policy_table(raw: dict[str, Any], name: str) -> dict[str, Any] | None:
     """Return the ``[[policies]]`` table a policy parameter's name addresses, if any."""
     policy, k = policy_instance(name.split(".")[1])
-    matching = [p for p in raw.get("policies", []) if p["name"] == policy]
+    listed = policy_list(raw.get("policies", []))
+    matching = [p for p in listed if isinstance(p, dict) and p.get("name") == policy]
     if k is not None and k > len(matching):
         raise ScenarioError(
             f"{name}: the scenario switches {policy} on {len(matching)} time(s), not {k}"
@@ -332,11 +335,20 @@ def calibrated(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     return out
 
 
+def policy_list(value: Any) -> list[Any]:
+    """Return ``value`` if it is a list (of ``[[policies]]`` tables), else raise ScenarioError."""
+    if not isinstance(value, list):
+        raise ScenarioError(
+            f"policies = {value!r:.40} must be a list of [[policies]] tables, each with a name"
+        )
+    return value
+
+
 def _path(key: str, value: Any, source: Path | None) -> Path | None:
     """Return a file named in a scenario, relative to the scenario file's folder."""
     if value is None:
         return None
-    path = Path(check_text(key, value))
+    path = check_path(check_text(key, value), ScenarioError)
     if source is not None and not path.is_absolute():
         path = (source.parent / path).resolve()
     return path
@@ -364,15 +376,27 @@ def _policy_spec(i: int, raw: Any) -> PolicySpec:
     return PolicySpec(name, start, end, ramp, params, announced)
 
 
-def _resolve(name_or_path: str | Path) -> Path:
+MAX_EXTENDS = 32
+"""The longest ``extends`` chain a scenario may have."""
+
+_PATH_KEYS = ("network", "drivers", "calibration")
+"""Keys naming files; relative paths are taken from the folder of the file that names them."""
+
+
+def _resolve(name_or_path: str | Path, folder: Path | None = None) -> Path:
+    """Return the scenario file a name or path means (a relative path from ``folder``)."""
     text = str(name_or_path)
-    if text.endswith(".toml") or "/" in text or Path(text).exists():
+    check_path(text, ScenarioError)
+    builtin = SCENARIO_DIR / f"{text}.toml"
+    if not text.endswith(".toml") and "/" not in text and builtin.is_file():
+        path = builtin
+    elif text.endswith(".toml") or "/" in text or (folder is None and Path(text).exists()):
         path = Path(text).expanduser()
+        if folder is not None and not path.is_absolute():
+            path = folder / path
     else:
-        path = SCENARIO_DIR / f"{text}.toml"
-        if not path.exists():
-            names = ", ".join(builtin_scenarios())
-            raise ScenarioError(f"no built-in scenario '{text}'; built-in: {names}")
+        names = ", ".join(builtin_scenarios())
+        raise ScenarioError(f"no built-in scenario '{text}'; built-in: {names}")
     if not path.is_file():
         raise ScenarioError(f"{path}: no such scenario file")
     return path.resolve()
@@ -381,17 +405,25 @@ def _resolve(name_or_path: str | Path) -> Path:
 def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if path in seen:
         raise ScenarioError(f"{path.name}: extends itself in a loop")
+    if len(seen) >= MAX_EXTENDS:
+        raise ScenarioError(f"{path.name}: extends chain longer than {MAX_EXTENDS} files")
     raw = read_toml(path)
+    for key in _PATH_KEYS:  # relative to this file, wherever the file extending it is
+        if isinstance(raw.get(key), str) and raw[key]:
+            raw[key] = str(_path(key, raw[key], path))
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
     if not isinstance(parent, str):
-        raise ScenarioError(f"{path.name}: extends = {parent!r} must be a scenario name or path")
-    parent_path = parent if not parent.endswith(".toml") else str(path.parent / parent)
+        raise ScenarioError(
+            f"{path.name}: extends = {parent!r:.40} must be a scenario name or path"
+        )
     try:
-        base = _read_with_extends(_resolve(parent_path), (*seen, path))
+        base = _read_with_extends(_resolve(parent, path.parent), (*seen, path))
     except ScenarioError as err:
-        raise ScenarioError(f"{path.name}: extends = {parent!r}: {err}") from None
+        if len(seen) > 3:  # a long chain: one file's name, not the whole chain's
+            raise
+        raise ScenarioError(f"{path.name}: extends = {parent!r:.60}: {err}") from None
     return _merge(base, raw)
 
 
@@ -400,7 +432,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in over.items():
         if key == "policies":
-            out[key] = [*base.get(key, []), *value]
+            out[key] = [*policy_list(base.get(key, [])), *policy_list(value)]
         elif isinstance(value, dict) and isinstance(base.get(key), dict):
             out[key] = {**base[key], **value}
         else:
