@@ -269,6 +269,20 @@ def _run_all(
             summary.worker_peak_mb = {str(k): round(v, 1) for k, v in sorted(peaks.items())}
 
 
+DASHBOARD_ENV = "MIGMODEL_DASHBOARD"
+"""Where the local cluster's Dask dashboard listens: unset for 127.0.0.1 on a free port,
+``off`` for none, or an address such as ``0.0.0.0:8787`` to let other machines see it (it has
+no authentication: only on a trusted network)."""
+
+
+def dashboard_address() -> str | None:
+    """Return the local cluster's dashboard address from :data:`DASHBOARD_ENV`."""
+    value = os.environ.get(DASHBOARD_ENV, "").strip()
+    if value.lower() in ("off", "none", "no", "0"):
+        return None
+    return value or "127.0.0.1:0"  # this machine only, any free port
+
+
 @contextlib.contextmanager
 def dask_client(workers: int | None, scheduler: str | None, console: Console) -> Iterator[tuple]:
     """Yield a Dask client on a new local cluster or on the scheduler at ``scheduler``."""
@@ -294,7 +308,9 @@ def dask_client(workers: int | None, scheduler: str | None, console: Console) ->
             n_workers=n,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=":0",  # any free port: never clash with another cluster
+            host="127.0.0.1",  # scheduler and workers reachable from this machine only
+            dashboard_address=dashboard_address() or "127.0.0.1:0",
+            scheduler_kwargs={"dashboard": dashboard_address() is not None},
             silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster) as client,
