@@ -135,7 +135,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validation", help="run the validation report (simulated vs observed)")
     p.add_argument("--seeds", type=_positive_int, default=10, help="seeds per run (bands)")
     p.add_argument(
-        "--out", type=Path, help="report folder (default experiments/reports/validation)"
+        "--out",
+        type=Path,
+        default=Path("results/validation"),
+        help="report folder (default results/validation; `make validation` rewrites the "
+        "tracked report in experiments/reports/validation)",
     )
     p.add_argument("--workers", type=_positive_int, help="local worker processes (default: CPUs)")
     p.set_defaults(func=_validation)
