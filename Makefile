@@ -1,13 +1,22 @@
 # The two commands of the README. Each sets up what it needs first (scripts/setup.sh).
-.PHONY: run test baseline lint bench bench-app sweep-examples calibrate validation
+.PHONY: run test baseline lint bench bench-app bench-classroom fuzz sweep-examples calibrate validation
 
 HOST ?= 127.0.0.1
 PORT ?= 8765
+# A classroom server: closed tabs' sessions are freed after CULL (Solara keeps them 24 h by
+# default); each session may run at most MAX_ENSEMBLE seeds and no finer a scale than
+# MIN_PEOPLE_PER_AGENT, e.g. make run HOST=0.0.0.0 MAX_ENSEMBLE=3 MIN_PEOPLE_PER_AGENT=200
+CULL ?= 2m
+MAX_ENSEMBLE ?= 10
+MIN_PEOPLE_PER_AGENT ?= 1
+FUZZ_CASES ?= 2000
 
 run:  ## the app on the default scenario; open the address it prints (works with no internet)
 	@bash scripts/setup.sh
-	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False .venv/bin/solara run app.py --production \
-		--host $(HOST) --port $(PORT)
+	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False SOLARA_KERNEL_CULL_TIMEOUT=$(CULL) \
+	MIGMODEL_MAX_ENSEMBLE=$(MAX_ENSEMBLE) MIGMODEL_MIN_PEOPLE_PER_AGENT=$(MIN_PEOPLE_PER_AGENT) \
+	PYTHONWARNINGS="ignore:Cookies with samesite=none" \
+		.venv/bin/solara run app.py --production --host $(HOST) --port $(PORT)
 
 test:  ## the whole test suite, browser tests included (needs Chromium: scripts/setup.sh --browser)
 	@bash scripts/setup.sh --browser
@@ -24,6 +33,14 @@ lint:
 bench:  ## speed beside Flee 3.1 and a NumPy kernel (needs ../shared/bench)
 	@bash scripts/setup.sh
 	bash ../shared/bench/compare.sh 20000 100
+
+bench-classroom:  ## server step time and memory with 30 sessions stepping a week every 2 s
+	@bash scripts/setup.sh
+	.venv/bin/python scripts/bench_classroom.py --sessions 30 --steps 20
+
+fuzz:  ## the long fuzzing run: FUZZ_CASES mutated files of each kind (the suite runs ~1,300)
+	@bash scripts/setup.sh
+	.venv/bin/python scripts/fuzz.py --cases $(FUZZ_CASES) --seed 2
 
 bench-app:  ## the app's step times: compute on the server, and until the browser shows it
 	@bash scripts/setup.sh --browser
@@ -44,4 +61,4 @@ calibrate:  ## refit the historical scenario and the two rolling origins to the 
 
 validation:  ## rewrite experiments/reports/validation/ (runs, figures, tables) from the fits
 	@bash scripts/setup.sh
-	.venv/bin/migmodel validation --draws 20
+	.venv/bin/migmodel validation --draws 20 --out experiments/reports/validation

@@ -24,7 +24,14 @@ from migmodel.scenario import (
     scenario_from_dict,
     set_parameter,
 )
-from migmodel.schema import Number, ScenarioError, check_text, read_toml, unknown_key
+from migmodel.schema import (
+    Number,
+    ScenarioError,
+    check_date,
+    check_text,
+    read_toml,
+    unknown_key,
+)
 
 KEYS = (
     "name",
@@ -161,15 +168,15 @@ def load_calibration(path: str | Path) -> Calibration:
                 calibration=False,
             ),
             fit_until=_month("fit_until", raw.get("fit_until")),
-            run_until=_date("run_until", raw.get("run_until", "2023-09-30")),
+            run_until=check_date("run_until", raw.get("run_until", "2023-09-30")),
             people_per_agent=SCALE.check("people_per_agent", raw.get("people_per_agent", 200)),
             seeds=_seeds(raw.get("seeds", [1, 2])),
-            out=(path.parent / check_text("out", raw.get("out", path.stem))).resolve(),
+            out=_out(path, raw.get("out", path.stem)),
             driver_rounds=COUNT.check("[drivers] rounds", drivers.get("rounds", 4)),
             damping=Number(0.9, 0, 1, "per month", "trend damping").check(
                 "[drivers] damping", drivers.get("damping", 0.9)
             ),
-            shifts=tuple(_shift(i, s) for i, s in enumerate(drivers.get("shifts", []))),
+            shifts=tuple(_shift(i, s) for i, s in enumerate(_list(drivers, "shifts"))),
             abc=Inference(
                 **{
                     k: (SCALE if k == "people_per_agent" else COUNT).check(f"[abc] {k}", v)
@@ -196,6 +203,13 @@ def _table(raw: dict[str, Any], key: str, keys: tuple[str, ...]) -> dict[str, An
         raise CalibrationError(f"[{key}] must be a table of {', '.join(keys)}")
     _known(f"[{key}]", table, keys)
     return table
+
+
+def _list(table: dict[str, Any], key: str) -> list[Any]:
+    value = table.get(key, [])
+    if not isinstance(value, list):
+        raise CalibrationError(f"{key} = {value!r:.40} must be a list of [[drivers.{key}]] tables")
+    return value
 
 
 def _shift(i: int, raw: Any) -> Shift:
@@ -261,6 +275,18 @@ def _seeds(seeds: Any) -> tuple[int, ...]:
     return tuple(seeds)
 
 
+def _out(path: Path, value: Any) -> Path:
+    """Return the output folder a calibration file names: inside the file's own folder."""
+    folder = path.parent.resolve()
+    out = (folder / check_text("out", value)).resolve()
+    if out == folder or folder not in out.parents:
+        raise CalibrationError(
+            f"out = {value!r}: must name a folder inside {folder} (the calibration file's "
+            'folder), e.g. out = "historical"'
+        )
+    return out
+
+
 def _relative(path: Path, name: str) -> str:
     if name.endswith(".toml") or "/" in name:
         return str((path.parent / name).resolve())
@@ -274,12 +300,3 @@ def _month(key: str, value: Any) -> str:
     except ValueError:
         raise CalibrationError(f"{key} = {value!r} must be a month written YYYY-MM") from None
     return text
-
-
-def _date(key: str, value: Any) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise CalibrationError(f"{key} = {value!r} must be a date written YYYY-MM-DD") from None

@@ -154,9 +154,8 @@ def locked(folder: Path) -> Iterator[None]:
 
     The lock is the operating system's (``flock``): it ends with the process, however it ends.
     """
-    if not (folder / SPEC_FILE).exists() and any(
-        not p.name.startswith(".") for p in folder.iterdir()
-    ):
+    ours = (folder / SPEC_FILE).exists()
+    if not ours and any(p.name != ".lock" for p in folder.iterdir()):
         raise SweepError(f"--out {folder} is not empty and holds no sweep; choose another --out")
     handle = open(folder / ".lock", "w")  # held for the whole session
     try:
@@ -166,7 +165,8 @@ def locked(folder: Path) -> Iterator[None]:
             raise SweepError(
                 f"--out {folder} is in use by another `migmodel sweep`; wait for it to end"
             ) from None
-        _remove_temporary(folder)
+        if ours:  # housekeeping only in a folder with the sweep's own marker
+            _remove_temporary(folder)
         yield
     finally:
         handle.close()

@@ -269,6 +269,20 @@ def _run_all(
             summary.worker_peak_mb = {str(k): round(v, 1) for k, v in sorted(peaks.items())}
 
 
+DASHBOARD_ENV = "MIGMODEL_DASHBOARD"
+"""Where the local cluster's Dask dashboard listens: unset for 127.0.0.1 on a free port,
+``off`` for none, or an address such as ``0.0.0.0:8787`` to let other machines see it (it has
+no authentication: only on a trusted network)."""
+
+
+def dashboard_address() -> str | None:
+    """Return the local cluster's dashboard address from :data:`DASHBOARD_ENV`."""
+    value = os.environ.get(DASHBOARD_ENV, "").strip()
+    if value.lower() in ("off", "none", "no", "0"):
+        return None
+    return value or "127.0.0.1:0"  # this machine only, any free port
+
+
 @contextlib.contextmanager
 def dask_client(workers: int | None, scheduler: str | None, console: Console) -> Iterator[tuple]:
     """Yield a Dask client on a new local cluster or on the scheduler at ``scheduler``."""
@@ -290,16 +304,40 @@ def dask_client(workers: int | None, scheduler: str | None, console: Console) ->
         # runs that allocate and free large arrays that costs 15-20% of the run time in page
         # faults, so the local workers keep glibc's adaptive default.
         dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}),
-        LocalCluster(
+        _interrupt_ignored(),  # by the workers started here: Ctrl-C is this process's to handle
+    ):
+        cluster = LocalCluster(
             n_workers=n,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=":0",  # any free port: never clash with another cluster
+            host="127.0.0.1",  # scheduler and workers reachable from this machine only
+            dashboard_address=dashboard_address() or "127.0.0.1:0",
+            scheduler_kwargs={"dashboard": dashboard_address() is not None},
             silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        yield client, f"local cluster of {n} worker{'s' if n > 1 else ''}"
+        )
+    with cluster, Client(cluster) as client:
+        try:
+            yield client, f"local cluster of {n} worker{'s' if n > 1 else ''}"
+        except KeyboardInterrupt:  # shut down quietly: one line from the command, no logs
+            for name in ("distributed", "tornado", "asyncio"):
+                logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+            raise
+
+
+@contextlib.contextmanager
+def _interrupt_ignored() -> Iterator[None]:
+    """Ignore SIGINT while child processes start (they inherit it), then restore it."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _check_workers(client: Any, address: str, console: Console) -> None:

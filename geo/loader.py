@@ -10,9 +10,11 @@ is row 2), the column, the offending value and what is allowed, in one line.
 from __future__ import annotations
 
 import difflib
+import io
 import math
 import os
 import re
+import warnings
 from pathlib import Path
 from typing import NoReturn
 
@@ -20,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import NetworkError
+from geo.files import read_text
 from geo.network import Network
 from geo.paths import shortest_to_targets, travel_order
 from geo.schema import (
@@ -89,20 +92,25 @@ def _read_table(
     """
     if not path.is_file():
         _fail(path, None, "file not found (a network folder needs nodes.csv and edges.csv)")
+    text = read_text(path, NetworkError)
     try:
-        table = pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            encoding="utf-8-sig",
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            table = pd.read_csv(
+                io.StringIO(text),
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                index_col=False,
+            )
     except pd.errors.EmptyDataError:
         _fail(path, None, f"file is empty (expected a header row: {','.join(columns)})")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        detail = " ".join(str(exc).split())
-        _fail(path, None, f"cannot be read as a UTF-8 CSV file ({detail})")
+    except pd.errors.ParserWarning:
+        _fail(path, None, "a row has more fields than the header (check for stray commas)")
+    except (pd.errors.ParserError, ValueError) as exc:
+        detail = " ".join(str(exc).split())[:200]
+        _fail(path, None, f"cannot be read as a CSV file ({detail})")
     table.columns = [str(c).strip() for c in table.columns]
     present = set(table.columns)
     for column in columns:
@@ -138,10 +146,14 @@ def _number(path: Path, row: int, column: str, text: str) -> float:
     return value
 
 
+MAX_WHOLE = 10**12
+"""The largest whole number a network file may hold (populations, days)."""
+
+
 def _whole(path: Path, row: int, column: str, text: str, minimum: int, allowed: str) -> int:
     value = _number(path, row, column, text)
-    if not value.is_integer() or value < minimum:
-        _fail(path, row, f"{column} must be {allowed}, got {text}")
+    if not value.is_integer() or not minimum <= value <= MAX_WHOLE:
+        _fail(path, row, f"{column} must be {allowed} and at most 10^12, got {text}")
     return int(value)
 
 

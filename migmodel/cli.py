@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import sys
 import time
@@ -24,20 +23,21 @@ from pathlib import Path
 
 import numpy as np
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from geo import NetworkError, load_network
-from migmodel.compare import MAIN_MEASURES, compare
-from migmodel.measures import STOCKS
+from migmodel.cli_tables import consequences, parameter_table, summary
+from migmodel.compare import compare
 from migmodel.model import MigrationModel
+from migmodel.outputs import OutputError, check_folder, staged
 from migmodel.patterns import NATIONALITIES
-from migmodel.results import Results
-from migmodel.scenario import PARAMETERS, Scenario, ScenarioError, builtin_scenarios, load_scenario
+from migmodel.preflight import check_runnable
+from migmodel.results import TABLES
+from migmodel.scenario import Scenario, ScenarioError, builtin_scenarios, load_scenario
 from migmodel.simulate import __version__, collect, run
 from policies import available
-
-_SUMMARY = (*MAIN_MEASURES, "settled_in_mexico")
 
 
 class UserError(Exception):
@@ -45,17 +45,29 @@ class UserError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code.
+
+    User errors print one line each (``--debug`` adds the traceback); Ctrl-C prints one line
+    and returns 130.
+    """
     parser = _parser()
     args = parser.parse_args(argv)
+    if getattr(args, "func", None) is None:  # `migmodel` alone: list the commands
+        parser.print_help()
+        return 0
     err = Console(stderr=True, highlight=False)
     try:
         return args.func(args)
-    except (ScenarioError, NetworkError, UserError) as problem:
-        err.print(f"[bold red]error:[/] {problem}", soft_wrap=True)
+    except (ScenarioError, NetworkError, UserError, OutputError) as problem:
+        if args.debug:
+            err.print_exception()
+        for line in getattr(problem, "problems", None) or [str(problem)]:
+            err.print(f"[bold red]error:[/] {escape(line)}", soft_wrap=True)
         return 1
     except KeyboardInterrupt:
-        err.print("interrupted")
+        if args.debug:
+            err.print_exception()
+        err.print("interrupted: work finished so far is kept", soft_wrap=True)
         return 130
 
 
@@ -65,12 +77,15 @@ def _parser() -> argparse.ArgumentParser:
         description="Agent-based model of irregular migration to the US southwest border.",
     )
     parser.add_argument("--version", action="version", version=f"migmodel {__version__}")
-    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an error, for bug reports"
+    )
+    sub = parser.add_subparsers(metavar="COMMAND")
     scenario_help = f"built-in name ({', '.join(builtin_scenarios())}) or path to a TOML file"
 
     p = sub.add_parser("run", help="run a scenario and write its results as Parquet")
     p.add_argument("scenario", help=scenario_help)
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1, as in the app)")
     p.add_argument("--out", type=Path, help="folder for the results (default: none written)")
     p.add_argument("--csv", action="store_true", help="also write CSV files")
     p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
@@ -135,14 +150,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seeds", type=_positive_int, default=1, help="seeds per draw")
     p.add_argument(
-        "--out", type=Path, help="report folder (default experiments/reports/validation)"
+        "--out",
+        type=Path,
+        default=Path("results/validation"),
+        help="report folder (default results/validation; `make validation` rewrites the "
+        "tracked report in experiments/reports/validation)",
     )
     p.add_argument("--workers", type=_positive_int, help="local worker processes (default: CPUs)")
     p.set_defaults(func=_validation)
 
     p = sub.add_parser("validate", help="check a scenario and its network without running")
     p.add_argument("scenario", help=scenario_help)
-    p.add_argument("--show", action="store_true", help="print every parameter's value")
+    p.add_argument(
+        "--show",
+        action="store_true",
+        help="print every parameter: value, default, allowed range, unit and help",
+    )
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("bench", help="measure speed: N agents leave on day 0 of the baseline")
@@ -175,22 +198,25 @@ def _load(args: argparse.Namespace, name: str | None = None) -> Scenario:
     return scenario.replace(**changes) if changes else scenario
 
 
-def _check_out(out: Path | None, overwrite: bool) -> None:
+RUN_FILES = ("run.json", *(f"{t}.{x}" for t in TABLES for x in ("parquet", "csv")))
+"""The files ``migmodel run --out`` writes; a folder holding others is refused."""
+
+
+def _check_out(scenario: Scenario, out: Path | None, overwrite: bool, csv: bool) -> None:
     """Fail before running, not after, if the results could not be written."""
     if out is None:
         return
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out} is a file, not a folder")
-    if out.is_dir() and (out / "run.json").exists() and not overwrite:
-        raise UserError(f"--out {out} already holds results; pass --overwrite to replace them")
-    parent = out if out.exists() else next((p for p in out.parents if p.exists()), Path("."))
-    if not os.access(parent, os.W_OK):
-        raise UserError(f"--out {out}: cannot write in {parent}")
+    from migmodel.drivers import load_drivers
+    from migmodel.preflight import expected_agents
+
+    drivers = load_drivers(scenario.drivers) if scenario.drivers else None
+    need = expected_agents(scenario, drivers) * (120 if csv else 40) + 10_000_000
+    check_folder(out, RUN_FILES, overwrite, need)
 
 
 def _run(args: argparse.Namespace) -> int:
     scenario = _load(args)
-    _check_out(args.out, args.overwrite)
+    _check_out(scenario, args.out, args.overwrite, args.csv)
     console = Console(stderr=True)
     with Progress(
         TextColumn(f"[bold]{scenario.name}[/] seed {args.seed}"),
@@ -204,53 +230,17 @@ def _run(args: argparse.Namespace) -> int:
         task = bar.add_task("run", total=scenario["spinup_days"] + scenario.days)
         results = run(scenario, args.seed, lambda done, _: bar.update(task, completed=done))
     if args.out is not None:
-        results.to_parquet(args.out, csv=args.csv)
+        with staged(args.out) as folder:
+            results.to_parquet(folder, csv=args.csv)
     out = Console()
     if not out.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
         out.width = 110
-    out.print(_summary(results))
+    out.print(summary(results))
     if len(results.consequences):
-        out.print(_consequences(results))
+        out.print(consequences(results))
     if args.out is not None:
         Console(stderr=True).print(f"results written to {args.out}")
     return 0
-
-
-def _summary(results: Results) -> Table:
-    s = results.scenario
-    totals = results.totals()
-    table = Table(
-        title=f"{s.name}, seed {results.seed}: {s.start} + {s.days} days, "
-        f"1 agent = {s.people_per_agent:g} people",
-        title_justify="left",
-    )
-    table.add_column("people")
-    for pattern in totals.index:
-        table.add_column(str(pattern).replace("_", " "), justify="right")
-    table.add_column("total", justify="right", style="bold")
-    for col in _SUMMARY:
-        values = totals[col]
-        table.add_row(col.replace("_", " "), *(f"{v:,.0f}" for v in values), f"{values.sum():,.0f}")
-    last = results.daily[results.daily["date"] == results.daily["date"].max()]
-    for stock in STOCKS:
-        values = last.set_index("flow_pattern")[stock].reindex(totals.index, fill_value=0)
-        name = f"{stock.replace('_', ' ')} (last day)"
-        table.add_row(name, *(f"{v:,.0f}" for v in values), f"{values.sum():,.0f}")
-    return table
-
-
-def _consequences(results: Results) -> Table:
-    """What apprehensions and encounters ended in, by authority, over the run."""
-    found = results.consequences.pivot_table(
-        index="consequence", columns="authority", values="people", aggfunc="sum", fill_value=0
-    )
-    table = Table(title="consequences (people)", title_justify="left")
-    table.add_column("consequence")
-    for authority in found.columns:
-        table.add_column(str(authority).replace("_", " "), justify="right")
-    for consequence, row in found.iterrows():
-        table.add_row(str(consequence).replace("_", " "), *(f"{v:,.0f}" for v in row))
-    return table
 
 
 def _policies(args: argparse.Namespace) -> int:
@@ -383,15 +373,9 @@ def _validation(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    scenario = _load(args)
+    scenario = check_runnable(_load(args))
     network = load_network(scenario.network)
     missing = sorted(set(NATIONALITIES) - set(network.origins()["nationality"]))
-    unknown = sorted(set(network.origins()["nationality"]) - set(NATIONALITIES))
-    if unknown:
-        raise UserError(
-            f"{network.source / 'nodes.csv'}: nationality {unknown[0]!r} is not one the model "
-            f"knows ({', '.join(NATIONALITIES)})"
-        )
     console = Console()
     console.print(
         f"{scenario.source or scenario.name}: valid — {scenario.start} + {scenario.days} days, "
@@ -401,8 +385,9 @@ def _validate(args: argparse.Namespace) -> int:
     if missing:
         console.print(f"note: no origin for {', '.join(missing)}; they cannot depart")
     if args.show:
-        for key in PARAMETERS:
-            console.print(f"{key} = {scenario[key]}")
+        if not console.is_terminal:
+            console.width = 160
+        console.print(parameter_table(scenario))
     return 0
 
 

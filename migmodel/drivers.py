@@ -18,14 +18,17 @@ dated shifts tied to named events (``docs/ODD.md`` §7.9 gives the derivation).
 from __future__ import annotations
 
 import datetime as dt
+import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from geo.files import read_text
 from migmodel.patterns import NATIONALITIES
-from migmodel.schema import Number, ScenarioError
+from migmodel.schema import MAX_DATE, MIN_DATE, Number, ScenarioError
 
 PUSH = Number(1, 0, 100, "× baseline", "monthly push index")
 """Allowed values in a drivers file."""
@@ -78,14 +81,18 @@ def load_drivers(path: str | Path) -> Drivers:
         ScenarioError: the file is missing or unreadable, a column or month is unknown, months
             are not consecutive, or a value is not a number in the allowed range.
     """
+    text = read_text(path, ScenarioError)
     path = Path(path)
-    try:
-        frame = pd.read_csv(path, dtype={"month": str})
-    except FileNotFoundError:
-        raise ScenarioError(f"drivers = {str(path)!r}: no such file") from None
-    except (OSError, ValueError, pd.errors.ParserError) as err:
-        raise ScenarioError(f"drivers file {path.name}: cannot be read ({err})") from None
     where = f"drivers file {path.name}"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), dtype={"month": str}, index_col=False)
+    except pd.errors.ParserWarning:
+        raise ScenarioError(f"{where}: a row has more fields than the header") from None
+    except (ValueError, pd.errors.ParserError) as err:
+        detail = " ".join(str(err).split())[:200]
+        raise ScenarioError(f"{where}: cannot be read as a CSV file ({detail})") from None
     if "month" not in frame.columns or frame.empty:
         raise ScenarioError(f"{where}: needs a 'month' column (YYYY-MM) and at least one row")
     unknown = [c for c in frame.columns if c != "month" and c not in NATIONALITIES]
@@ -97,6 +104,13 @@ def load_drivers(path: str | Path) -> Drivers:
     bad = written[~written.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")]
     if len(bad):
         raise ScenarioError(f"{where}: month {bad.iat[0]!r} must be written YYYY-MM")
+    years = written.str[:4].astype(int)
+    if not years.between(MIN_DATE.year, MAX_DATE.year).all():
+        month = written[~years.between(MIN_DATE.year, MAX_DATE.year)].iat[0]
+        raise ScenarioError(
+            f"{where}: month {month} is out of range: allowed {MIN_DATE.year}-01 to "
+            f"{MAX_DATE.year}-12"
+        )
     months = pd.PeriodIndex(written, freq="M")
     if len(months) > 1 and not (np.diff(months.asi8) == 1).all():
         raise ScenarioError(f"{where}: months must be consecutive, one row each, in order")

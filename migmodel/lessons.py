@@ -16,7 +16,7 @@ from typing import Any
 from geo import Network, load_network
 from migmodel.compare import MAIN_MEASURES
 from migmodel.patterns import FLOW_PATTERNS
-from migmodel.scenario import Scenario, load_scenario
+from migmodel.scenario import Scenario, load_scenario, policy_list
 from migmodel.schema import ScenarioError, check_date, read_toml, unknown_key
 from migmodel.views.figures import PANELS
 
@@ -133,17 +133,19 @@ def _lesson(key: str, raw: dict[str, Any]) -> Lesson:
     scenario = load_scenario(_text(raw, "scenario"))
     network = load_network(scenario.network)
     mode = raw.get("mode", "compare")
-    if mode not in MODES:
+    if not isinstance(mode, str) or mode not in MODES:
         raise ScenarioError(f"mode = {mode!r}; allowed: {', '.join(MODES)}")
     seed = raw.get("seed", 1)
     if not isinstance(seed, int) or seed < 0:
         raise ScenarioError(f"seed = {seed!r} must be a whole number ≥ 0")
-    if mode == "single" and any("expect" in s for s in raw.get("steps", []) if isinstance(s, dict)):
-        raise ScenarioError("expect compares with a reference: use mode = compare or ensemble")
     steps = raw.get("steps")
     if not isinstance(steps, list) or not steps:
         raise ScenarioError("a lesson needs [[steps]]")
+    if mode == "single" and any("expect" in s for s in steps if isinstance(s, dict)):
+        raise ScenarioError("expect compares with a reference: use mode = compare or ensemble")
     teacher = raw.get("teacher", {})
+    if not isinstance(teacher, dict):
+        raise ScenarioError("teacher must be a table: [teacher]")
     _known_keys("[teacher]", teacher, _TEACHER_KEYS)
     return Lesson(
         key=key,
@@ -177,17 +179,20 @@ def _step(n: int, raw: Any, scenario: Scenario, network: Network) -> Step:
             )
     policies = None
     if "policies" in raw:
-        policies = tuple(raw["policies"])
+        policies = tuple(policy_list(raw["policies"]))
         try:
             scenario.replace(policies=list(policies))
         except ScenarioError as error:
             raise ScenarioError(f"{where}: {error}") from None
     expect = raw.get("expect", {})
-    for name in [*raw.get("record", []), *expect]:
+    if not isinstance(expect, dict):
+        raise ScenarioError(f"{where} expect must be a table of outcome = \"up\" or \"down\"")
+    _texts(raw, "highlight", f"{where} ")
+    for name in [*_texts(raw, "record", f"{where} "), *expect]:
         if name not in OUTCOMES:
             raise ScenarioError(unknown_key(f"{where} record/expect", name, OUTCOMES))
     for name, direction in expect.items():
-        if direction not in DIRECTIONS:
+        if not isinstance(direction, str) or direction not in DIRECTIONS:
             raise ScenarioError(f"{where} expect {name} = {direction!r}; allowed: up, down")
     for target in raw.get("highlight", []):
         check_highlight(f"{where} highlight", target, network)
@@ -241,8 +246,8 @@ def _text(raw: dict[str, Any], key: str, where: str = "") -> str:
     return value.strip()
 
 
-def _texts(raw: dict[str, Any], key: str) -> tuple[str, ...]:
+def _texts(raw: dict[str, Any], key: str, where: str = "") -> tuple[str, ...]:
     value = raw.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ScenarioError(f"{key} must be a list of texts")
+        raise ScenarioError(f"{where}{key} must be a list of texts")
     return tuple(v.strip() for v in value)

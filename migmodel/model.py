@@ -35,6 +35,7 @@ from migmodel.measures import CONSEQUENCES, MEASURES, M
 from migmodel.paths import NO_ROUTE, Paths
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, pattern_code
 from migmodel.population import ASYLUM, FINAL, KINDS, RETURNED, TRAVELLING, WAITING, Population
+from migmodel.preflight import check_memory, check_network, expected_agents
 from migmodel.routes import RouteTable
 from migmodel.rules import arrival, departure, mexico, moving, queue
 from migmodel.rules.arrival import MEXICO, US
@@ -167,12 +168,7 @@ class MigrationModel(mesa.Model):
         """Where each nationality sets out, and who its people are."""
         table = self.network.origin_shares(NATIONALITIES)
         nat = table["nationality"].to_numpy()
-        unknown = sorted(set(nat) - set(NATIONALITIES))
-        if unknown:
-            raise ValueError(
-                f"nodes.csv: nationality {unknown[0]!r} is not one the model knows "
-                f"({', '.join(NATIONALITIES)})"
-            )
+        check_network(self.network)
         self.origin_node = table["node"].to_numpy(np.int32)
         self.origin_nat = np.array([NATIONALITIES.index(x) for x in nat], dtype=np.int8)
         self.origin_share = table["share"].to_numpy(float)
@@ -192,10 +188,9 @@ class MigrationModel(mesa.Model):
 
     def _expected_agents(self) -> int:
         """Agents the scenario's departures will create, with a margin: the initial capacity."""
-        peak = self.drivers.peak if self.drivers else np.ones(len(NATIONALITIES))
-        parties_per_year = (self.wanting * peak / self.party_mean[self.nat_pattern]).sum()
-        per_day = parties_per_year / 365.25 / self.scenario.people_per_agent
-        return int(1.1 * per_day * self.total_days) + 1024
+        agents = expected_agents(self.scenario, self.drivers)
+        check_memory(self.scenario, agents, self.total_days, self.n_nodes)
+        return agents
 
     def group(self, ids: np.ndarray) -> np.ndarray:
         """Return the route-choice group of migrants: nationality × kind."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 
+from geo.files import check_path, read_bytes
 from migmodel.drivers import load_drivers
 from migmodel.parameters import PARAMETERS
 from migmodel.schema import (
@@ -208,6 +210,7 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
     for key in raw:
         if key not in TOP_KEYS:
             raise ScenarioError(unknown_key("scenario", key, TOP_KEYS))
+    policy_list(raw.get("policies", []))
     draw = DRAW.check("draw", raw.get("draw", 0))
     calibration = _path("calibration", raw.get("calibration"), source)
     if calibration is not None:
@@ -340,7 +343,8 @@ def get_parameter(raw: dict[str, Any], name: str) -> float:
 def _policy_table(raw: dict[str, Any], name: str) -> dict[str, Any] | None:
     """Return the ``[[policies]]`` table a policy parameter's name addresses, if any."""
     policy, k = policy_instance(name.split(".")[1])
-    matching = [p for p in raw.get("policies", []) if p["name"] == policy]
+    listed = policy_list(raw.get("policies", []))
+    matching = [p for p in listed if isinstance(p, dict) and p.get("name") == policy]
     if k is not None and k > len(matching):
         raise ScenarioError(
             f"{name}: the scenario switches {policy} on {len(matching)} time(s), not {k}"
@@ -388,7 +392,7 @@ def _posterior_draw(path: Path, data: dict[str, Any], draw: int) -> dict[str, fl
         raise ScenarioError(f"draw = {draw}: {where} has no posterior draws (posterior = ...)")
     name = path.parent / check_text(f"{where}: posterior", data["posterior"])
     try:
-        table = pd.read_parquet(name)
+        table = pd.read_parquet(io.BytesIO(read_bytes(name, ScenarioError)))
     except (OSError, ValueError) as err:
         raise ScenarioError(f"{where}: posterior {name.name} cannot be read ({err})") from None
     if "draw" not in table.columns:
@@ -401,11 +405,20 @@ def _posterior_draw(path: Path, data: dict[str, Any], draw: int) -> dict[str, fl
     return {k: float(v) for k, v in rows.iloc[0].drop("draw").items()}
 
 
+def policy_list(value: Any) -> list[Any]:
+    """Return ``value`` if it is a list (of ``[[policies]]`` tables), else raise ScenarioError."""
+    if not isinstance(value, list):
+        raise ScenarioError(
+            f"policies = {value!r:.40} must be a list of [[policies]] tables, each with a name"
+        )
+    return value
+
+
 def _path(key: str, value: Any, source: Path | None) -> Path | None:
     """Return a file named in a scenario, relative to the scenario file's folder."""
     if value is None:
         return None
-    path = Path(check_text(key, value))
+    path = check_path(check_text(key, value), ScenarioError)
     if source is not None and not path.is_absolute():
         path = (source.parent / path).resolve()
     return path
@@ -433,15 +446,27 @@ def _policy_spec(i: int, raw: Any) -> PolicySpec:
     return PolicySpec(name, start, end, ramp, params, announced)
 
 
-def _resolve(name_or_path: str | Path) -> Path:
+MAX_EXTENDS = 32
+"""The longest ``extends`` chain a scenario may have."""
+
+_PATH_KEYS = ("network", "drivers", "calibration")
+"""Keys naming files; relative paths are taken from the folder of the file that names them."""
+
+
+def _resolve(name_or_path: str | Path, folder: Path | None = None) -> Path:
+    """Return the scenario file a name or path means (a relative path from ``folder``)."""
     text = str(name_or_path)
-    if text.endswith(".toml") or "/" in text or Path(text).exists():
+    check_path(text, ScenarioError)
+    builtin = SCENARIO_DIR / f"{text}.toml"
+    if not text.endswith(".toml") and "/" not in text and builtin.is_file():
+        path = builtin
+    elif text.endswith(".toml") or "/" in text or (folder is None and Path(text).exists()):
         path = Path(text).expanduser()
+        if folder is not None and not path.is_absolute():
+            path = folder / path
     else:
-        path = SCENARIO_DIR / f"{text}.toml"
-        if not path.exists():
-            names = ", ".join(builtin_scenarios())
-            raise ScenarioError(f"no built-in scenario '{text}'; built-in: {names}")
+        names = ", ".join(builtin_scenarios())
+        raise ScenarioError(f"no built-in scenario '{text}'; built-in: {names}")
     if not path.is_file():
         raise ScenarioError(f"{path}: no such scenario file")
     return path.resolve()
@@ -450,17 +475,25 @@ def _resolve(name_or_path: str | Path) -> Path:
 def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if path in seen:
         raise ScenarioError(f"{path.name}: extends itself in a loop")
+    if len(seen) >= MAX_EXTENDS:
+        raise ScenarioError(f"{path.name}: extends chain longer than {MAX_EXTENDS} files")
     raw = read_toml(path)
+    for key in _PATH_KEYS:  # relative to this file, wherever the file extending it is
+        if isinstance(raw.get(key), str) and raw[key]:
+            raw[key] = str(_path(key, raw[key], path))
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
     if not isinstance(parent, str):
-        raise ScenarioError(f"{path.name}: extends = {parent!r} must be a scenario name or path")
-    parent_path = parent if not parent.endswith(".toml") else str(path.parent / parent)
+        raise ScenarioError(
+            f"{path.name}: extends = {parent!r:.40} must be a scenario name or path"
+        )
     try:
-        base = _read_with_extends(_resolve(parent_path), (*seen, path))
+        base = _read_with_extends(_resolve(parent, path.parent), (*seen, path))
     except ScenarioError as err:
-        raise ScenarioError(f"{path.name}: extends = {parent!r}: {err}") from None
+        if len(seen) > 3:  # a long chain: one file's name, not the whole chain's
+            raise
+        raise ScenarioError(f"{path.name}: extends = {parent!r:.60}: {err}") from None
     return _merge(base, raw)
 
 
@@ -469,7 +502,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in over.items():
         if key == "policies":
-            out[key] = [*base.get(key, []), *value]
+            out[key] = [*policy_list(base.get(key, [])), *policy_list(value)]
         elif isinstance(value, dict) and isinstance(base.get(key), dict):
             out[key] = {**base[key], **value}
         else:

@@ -9,10 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from geo.files import read_text
+
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2200, 12, 31)
+"""Dates a scenario may name, spin-up and run included (the run's calendar handles these)."""
+
+MAX_DEPTH = 16
+"""The deepest nesting of tables and lists an input file may hold."""
+
+MAX_TOML_BYTES = 4 * 1024 * 1024
+"""The largest TOML file read (4 MB; the largest scenario is about 20 kB)."""
 
 
 class ScenarioError(ValueError):
@@ -34,16 +47,22 @@ class Number:
         """Return ``value`` as a number, or raise :class:`ScenarioError` naming ``key``."""
         kind = "an integer" if self.integer else "a number"
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ScenarioError(f"{key} = {value!r} must be {kind} ({self.describe()})")
+            raise ScenarioError(f"{key} = {_short(value)} must be {kind} ({self.describe()})")
+        if not math.isfinite(value):
+            raise ScenarioError(f"{key} = {value!r} must be a finite number ({self.describe()})")
         if self.integer and value != int(value):
-            raise ScenarioError(f"{key} = {value!r} must be {kind} ({self.describe()})")
+            raise ScenarioError(f"{key} = {_short(value)} must be {kind} ({self.describe()})")
         if not self.low <= value <= self.high:
-            raise ScenarioError(f"{key} = {value!r} is out of range: allowed {self.describe()}")
+            raise ScenarioError(
+                f"{key} = {_short(value)} is out of range: allowed {self.describe()}"
+            )
         return int(value) if self.integer else float(value)
 
     def describe(self) -> str:
         """Return the allowed range with its unit, e.g. ``0 ≤ value ≤ 1 probability``."""
-        return f"{_fmt(self.low)} ≤ value ≤ {_fmt(self.high)} {self.unit}".rstrip()
+        low, high = _fmt(self.low), _fmt(self.high)
+        unit = "" if self.unit in (f"{low}–{high}", f"{low}-{high}") else self.unit
+        return f"{low} ≤ value ≤ {high} {unit}".rstrip()
 
 
 @dataclass(frozen=True)
@@ -78,24 +97,48 @@ def unknown_key(where: str, key: str, allowed: tuple[str, ...] | list[str]) -> s
 
 
 def check_date(key: str, value: Any) -> dt.date:
-    """Return ``value`` as a date (TOML date or ``YYYY-MM-DD`` string)."""
+    """Return ``value`` as a date (TOML date or ``YYYY-MM-DD`` string) in the supported range."""
+    date = None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
+        date = value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    elif isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            date = dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ScenarioError(f"{key} = {value!r} must be a date written YYYY-MM-DD")
+    if date is None:
+        raise ScenarioError(f"{key} = {_short(value)} must be a date written YYYY-MM-DD")
+    if not MIN_DATE <= date <= MAX_DATE:
+        raise ScenarioError(f"{key} = {date} is out of range: allowed {MIN_DATE} to {MAX_DATE}")
+    return date
 
 
 def check_text(key: str, value: Any) -> str:
     """Return ``value`` if it is a string, else raise :class:`ScenarioError`."""
     if not isinstance(value, str):
-        raise ScenarioError(f"{key} = {value!r} must be a text string")
+        raise ScenarioError(f"{key} = {_short(value)} must be a text string")
     return value
+
+
+def check_depth(where: str, value: Any, error: type[ScenarioError] = ScenarioError) -> None:
+    """Raise ``error`` if tables and lists in ``value`` nest deeper than :data:`MAX_DEPTH`."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise error(f"{where}: tables and lists nest deeper than {MAX_DEPTH} levels")
+        if isinstance(item, dict):
+            stack += [(v, depth + 1) for v in item.values()]
+        elif isinstance(item, list):
+            stack += [(v, depth + 1) for v in item]
+
+
+def _short(value: Any) -> str:
+    """Return ``repr(value)`` cut to 60 characters, for messages."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _fmt(x: float) -> str:
@@ -103,12 +146,17 @@ def _fmt(x: float) -> str:
 
 
 def read_toml(path: Path, error: type[ScenarioError] = ScenarioError) -> dict[str, Any]:
-    """Read a TOML file, or raise ``error`` naming the file and what is wrong with it."""
+    """Read a TOML file, or raise ``error`` naming the file and what is wrong with it.
+
+    Only a regular file of at most :data:`MAX_TOML_BYTES` is read, and its tables and lists
+    may nest at most :data:`MAX_DEPTH` deep.
+    """
+    text = read_text(path, error, MAX_TOML_BYTES)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise error(f"{path.name}: not valid TOML: {err}") from None
-    except UnicodeDecodeError:
-        raise error(f"{path.name}: not a text file (UTF-8 TOML expected)") from None
-    except OSError as err:
-        raise error(f"{path}: cannot be read ({err.strerror})") from None
+    except RecursionError:
+        raise error(f"{path.name}: tables and lists nest too deeply") from None
+    check_depth(path.name, data, error)
+    return data

@@ -19,10 +19,14 @@ find_python() {
 stamp=.venv/.installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   py=$(find_python) || { echo "migmodel needs Python >= 3.12 (Mesa 3.5 requires it); none found" >&2; exit 1; }
+  echo "setting up .venv with $py: the first time takes a few minutes" >&2
   [ -x .venv/bin/python ] || "$py" -m venv .venv
+  echo "  upgrading pip" >&2
   .venv/bin/python -m pip install --quiet --upgrade pip
+  echo "  installing migmodel and its dependencies (Mesa, pandas, Solara, Dask, ...)" >&2
   .venv/bin/python -m pip install --quiet -e ".[dev]"
   touch "$stamp"
+  echo "  done: .venv is ready" >&2
 fi
 # --browser: the browser tests drive Debian's Chromium (Playwright cannot download browsers here)
 if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then

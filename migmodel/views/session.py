@@ -29,6 +29,7 @@ from migmodel.model import MEASURES, MigrationModel
 from migmodel.population import FINAL
 from migmodel.scenario import Scenario, ScenarioError, load_scenario
 from migmodel.simulate import collect, daily_table
+from migmodel.views import limits
 
 Mode = Literal["single", "compare", "ensemble"]
 Reference = Literal["no_policies", "as_written"]
@@ -152,7 +153,7 @@ class Session:
         old = self.settings
         self.settings = replace(old, **changes)
         try:  # check the new settings before dropping the runs under way
-            self.current_scenario()
+            limits.check(len(self.seeds), self.current_scenario().people_per_agent)
             self.reference_scenario()
         except ScenarioError:
             self.settings = old
@@ -186,6 +187,7 @@ class Session:
     def reset(self) -> None:
         """Start the runs again from the scenario's start date (spin-up done)."""
         current = self.current_scenario()
+        limits.check(len(self.seeds), current.people_per_agent)  # the teacher's, at start
         sides: list[tuple[Literal["current", "reference"], Scenario]] = [("current", current)]
         if self.settings.mode != "single":
             sides.append(("reference", self.reference_scenario()))

@@ -1,0 +1,84 @@
+"""The tables the ``migmodel`` command prints.
+
+A run's summary and consequences, and a scenario's parameters (``migmodel validate --show``).
+"""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from rich.table import Table
+
+from migmodel.compare import MAIN_MEASURES
+from migmodel.measures import STOCKS
+from migmodel.results import Results
+from migmodel.scenario import PARAMETERS, Scenario
+from migmodel.schema import Number
+
+_SUMMARY = (*MAIN_MEASURES, "settled_in_mexico")
+
+
+def summary(results: Results) -> Table:
+    """A run's flows by flow pattern over the run, and its stocks on the last day."""
+    s = results.scenario
+    totals = results.totals()
+    table = Table(
+        title=f"{s.name}, seed {results.seed}: {s.start} + {s.days} days, "
+        f"1 agent = {s.people_per_agent:g} people",
+        title_justify="left",
+    )
+    table.add_column("people")
+    for pattern in totals.index:
+        table.add_column(str(pattern).replace("_", " "), justify="right")
+    table.add_column("total", justify="right", style="bold")
+    for col in _SUMMARY:
+        values = totals[col]
+        table.add_row(col.replace("_", " "), *(f"{v:,.0f}" for v in values), f"{values.sum():,.0f}")
+    last = results.daily[results.daily["date"] == results.daily["date"].max()]
+    for stock in STOCKS:
+        values = last.set_index("flow_pattern")[stock].reindex(totals.index, fill_value=0)
+        name = f"{stock.replace('_', ' ')} (last day)"
+        table.add_row(name, *(f"{v:,.0f}" for v in values), f"{values.sum():,.0f}")
+    return table
+
+
+def consequences(results: Results) -> Table:
+    """What apprehensions and encounters ended in, by authority, over the run."""
+    found = results.consequences.pivot_table(
+        index="consequence", columns="authority", values="people", aggfunc="sum", fill_value=0
+    )
+    table = Table(title="consequences (people)", title_justify="left")
+    table.add_column("consequence")
+    for authority in found.columns:
+        table.add_column(str(authority).replace("_", " "), justify="right")
+    for consequence, row in found.iterrows():
+        table.add_row(str(consequence).replace("_", " "), *(f"{v:,.0f}" for v in row))
+    return table
+
+
+def parameter_table(scenario: Scenario) -> Table:
+    """Every parameter of ``scenario``: value, default, allowed range, unit and help."""
+    table = Table(title=f"{scenario.name}: parameters", title_justify="left")
+    for column in ("parameter", "value", "default", "range", "unit", "help"):
+        table.add_column(column, overflow="fold")
+    for key, spec in PARAMETERS.items():
+        if isinstance(spec, Number):
+            rows = [(key, scenario[key], spec.default, spec, spec.help)]
+        else:
+            rows = [
+                (f"{key}.{k}", v, spec.defaults.get(k, spec.value.default), spec.value, spec.help)
+                for k, v in scenario[key].items()
+            ]
+        for name, value, default, number, help_text in rows:
+            table.add_row(
+                name,
+                f"{value:g}",
+                f"{default:g}",
+                f"{_fmt_range(number.low)} – {_fmt_range(number.high)}",
+                number.unit,
+                escape(help_text),
+            )
+    return table
+
+
+def _fmt_range(x: float) -> str:
+    return f"{x:g}" if abs(x) < 1e7 else f"{x:.3g}"
