@@ -41,9 +41,10 @@ import pandas as pd
 from rich.console import Console
 
 from experiments.calibration_file import Calibration, CalibrationError, load_calibration
+from migmodel.calibration import calibrated
 from migmodel.observed import EVENTS, data_version, measured, observed
 from migmodel.results import Results
-from migmodel.scenario import Scenario, calibrated, scenario_from_dict
+from migmodel.scenario import Scenario, scenario_from_dict
 from migmodel.simulate import __version__, run
 
 __all__ = [

@@ -13,17 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from migmodel.addressing import get_parameter, parameter, set_parameter
 from migmodel.drivers import DriversModel, Shift
 from migmodel.observed import SERIES
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, NATIONALITY_PATTERN
-from migmodel.scenario import (
-    Scenario,
-    get_parameter,
-    load_scenario,
-    parameter,
-    scenario_from_dict,
-    set_parameter,
-)
+from migmodel.scenario import Scenario, load_scenario, scenario_from_dict
 from migmodel.schema import (
     Number,
     ScenarioError,

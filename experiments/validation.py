@@ -34,9 +34,10 @@ from experiments.calibration_file import Calibration
 from experiments.checks import border_stock, deterrence
 from experiments.forecast import coverage, naive_monthly, naive_yearly, scores
 from experiments.report_figures import figures, monthly_band
+from migmodel.calibration import calibrated
 from migmodel.observed import DATA_DIR, measured_each, observed
 from migmodel.results import Results
-from migmodel.scenario import Scenario, calibrated, scenario_from_dict
+from migmodel.scenario import Scenario, scenario_from_dict
 from migmodel.simulate import run
 
 ROOT = Path(__file__).resolve().parent

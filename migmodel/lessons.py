@@ -186,7 +186,7 @@ def _step(n: int, raw: Any, scenario: Scenario, network: Network) -> Step:
             raise ScenarioError(f"{where}: {error}") from None
     expect = raw.get("expect", {})
     if not isinstance(expect, dict):
-        raise ScenarioError(f"{where} expect must be a table of outcome = \"up\" or \"down\"")
+        raise ScenarioError(f'{where} expect must be a table of outcome = "up" or "down"')
     _texts(raw, "highlight", f"{where} ")
     for name in [*_texts(raw, "record", f"{where} "), *expect]:
         if name not in OUTCOMES:

@@ -18,24 +18,24 @@ Example::
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from geo.files import check_path, read_bytes
+from geo.files import check_path
+from migmodel.addressing import (
+    DRAW,
+    policy_list,
+)
+from migmodel.calibration import calibrated
 from migmodel.drivers import load_drivers
 from migmodel.parameters import PARAMETERS
 from migmodel.schema import (
     Number,
     ScenarioError,
-    Table,
     check_date,
     check_text,
     read_toml,
@@ -57,10 +57,6 @@ TOP_KEYS = (
     "policies",
     *PARAMETERS,
 )
-DRAW = Number(
-    0, 0, 1_000_000, "", "posterior draw of the calibration (0: the posterior median)", integer=True
-)
-"""``draw = k`` takes the calibration's k-th posterior draw (``posterior.parquet``)."""
 
 
 @dataclass(frozen=True)
@@ -246,172 +242,6 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
 
     validate_specs(scenario.policies)
     return scenario
-
-
-def parameter(name: str) -> Number:
-    """Return the declared parameter that ``name`` addresses.
-
-    Names: ``days`` (a number), ``push.HND`` (a table's key), ``policies.parole.apply_share``
-    (a policy's parameter), ``policies.asylum_rule#2.removal_share`` (the second time the
-    scenario switches that policy on) or ``draw`` (the calibration's posterior draw, see
-    :meth:`Scenario.with_draw`). Sweeps and calibrations name what they vary this way.
-
-    Raises:
-        ScenarioError: the name addresses nothing; the message says what is allowed.
-    """
-    if name == "draw":
-        return DRAW
-    parts = name.split(".")
-    if parts[0] == "policies":
-        from policies import available  # late import: policies depend on the engine
-
-        known = available()
-        if len(parts) != 3:
-            raise ScenarioError(
-                f"{name}: name a policy parameter as policies.<policy>.<parameter>, e.g. "
-                "policies.mexico_southern_border.intensity"
-            )
-        policy, _ = policy_instance(parts[1])
-        if policy not in known:
-            message = unknown_key(name, policy, sorted(known))
-            raise ScenarioError(message.replace("unknown key", "unknown policy"))
-        declared = known[policy].parameters
-        if parts[2] not in declared:
-            raise ScenarioError(unknown_key(name, parts[2], list(declared)))
-        return declared[parts[2]]
-    if parts[0] not in PARAMETERS:
-        allowed = [*PARAMETERS, "policies.<policy>.<parameter>"]
-        raise ScenarioError(unknown_key(name, parts[0], allowed).replace("key", "parameter", 1))
-    spec = PARAMETERS[parts[0]]
-    if isinstance(spec, Table):
-        if len(parts) == 1:
-            raise ScenarioError(
-                f"{name} is a table: name one of its keys, {name}.KEY with KEY one of "
-                f"{', '.join(spec.keys)}"
-            )
-        if len(parts) != 2 or parts[1] not in spec.keys:
-            raise ScenarioError(unknown_key(name, ".".join(parts[1:]), spec.keys))
-        return spec.value
-    if len(parts) != 1:
-        raise ScenarioError(f"{name}: {parts[0]} is a single number; name it as {parts[0]}")
-    return spec
-
-
-def policy_instance(text: str) -> tuple[str, int | None]:
-    """Split ``parole#2`` into the policy's name and which of its instances (from 1)."""
-    name, sep, k = text.partition("#")
-    if not sep:
-        return name, None
-    if not k.isdigit() or int(k) < 1:
-        raise ScenarioError(f"policies.{text}: write the instance as {name}#K, K = 1, 2, ...")
-    return name, int(k)
-
-
-def set_parameter(raw: dict[str, Any], name: str, value: float) -> None:
-    """Set the parameter ``name`` (see :func:`parameter`) in a scenario's plain data.
-
-    A policy the data do not switch on is added, in force for the whole run.
-    """
-    parts = name.split(".")
-    if parts[0] == "policies":
-        table = _policy_table(raw, name)
-        if table is None:
-            table = {"name": policy_instance(parts[1])[0]}
-            raw.setdefault("policies", []).append(table)
-        table[parts[2]] = value
-    elif len(parts) == 2:
-        raw[parts[0]] = {**raw.get(parts[0], {}), parts[1]: value}
-    else:
-        raw[name] = value
-
-
-def get_parameter(raw: dict[str, Any], name: str) -> float:
-    """Return the value of parameter ``name`` (see :func:`parameter`) in a scenario's data.
-
-    A policy parameter the data do not set takes the policy's default.
-    """
-    spec = parameter(name)
-    parts = name.split(".")
-    if parts[0] == "policies":
-        table = _policy_table(raw, name)
-        return float(spec.default if table is None else table.get(parts[2], spec.default))
-    if len(parts) == 2:
-        return float(raw[parts[0]][parts[1]])
-    return float(raw[name])
-
-
-def _policy_table(raw: dict[str, Any], name: str) -> dict[str, Any] | None:
-    """Return the ``[[policies]]`` table a policy parameter's name addresses, if any."""
-    policy, k = policy_instance(name.split(".")[1])
-    listed = policy_list(raw.get("policies", []))
-    matching = [p for p in listed if isinstance(p, dict) and p.get("name") == policy]
-    if k is not None and k > len(matching):
-        raise ScenarioError(
-            f"{name}: the scenario switches {policy} on {len(matching)} time(s), not {k}"
-        )
-    return matching[(k or 1) - 1] if matching else None
-
-
-def calibrated(raw: dict[str, Any], path: Path, draw: int = 0) -> dict[str, Any]:
-    """Return scenario data with a calibration file's values set on top.
-
-    The file (written by ``migmodel calibrate``) holds a ``[parameters]`` table of
-    name = value (names as :func:`parameter` reads them: the posterior median), and may name a
-    ``drivers`` file and a ``posterior`` file of draws (one row each, numbered from 1 in
-    ``draw``, one column per parameter); ``draw`` = k ≥ 1 sets the k-th draw's values. A
-    policy parameter of a policy the scenario does not switch on is left out.
-
-    Raises:
-        ScenarioError: the file cannot be read or names a parameter that does not exist.
-    """
-    data = read_toml(path)
-    values = data.get("parameters")
-    where = f"calibration file {path.name}"
-    if not isinstance(values, dict):
-        raise ScenarioError(f"{where}: needs a [parameters] table of name = value")
-    if draw:
-        values = {**values, **_posterior_draw(path, data, draw)}
-    out = copy.deepcopy({k: v for k, v in raw.items() if k not in ("calibration", "draw")})
-    for name, value in values.items():
-        try:
-            integer = parameter(name).integer and isinstance(value, float)
-            if name.startswith("policies.") and _policy_table(out, name) is None:
-                continue  # a policy the scenario does not (or no longer) switch on
-            set_parameter(out, name, round(value) if integer else value)
-        except ScenarioError as err:
-            raise ScenarioError(f"{where}: {err}") from None
-    if "drivers" in data:
-        out["drivers"] = str(path.parent / check_text(f"{where}: drivers", data["drivers"]))
-    return out
-
-
-def _posterior_draw(path: Path, data: dict[str, Any], draw: int) -> dict[str, float]:
-    """Return the values of posterior draw ``draw`` of the calibration file at ``path``."""
-    where = f"calibration file {path.name}"
-    if "posterior" not in data:
-        raise ScenarioError(f"draw = {draw}: {where} has no posterior draws (posterior = ...)")
-    name = path.parent / check_text(f"{where}: posterior", data["posterior"])
-    try:
-        table = pd.read_parquet(io.BytesIO(read_bytes(name, ScenarioError)))
-    except (OSError, ValueError) as err:
-        raise ScenarioError(f"{where}: posterior {name.name} cannot be read ({err})") from None
-    if "draw" not in table.columns:
-        raise ScenarioError(f"{where}: posterior {name.name} needs a 'draw' column")
-    rows = table[table["draw"] == draw]
-    if len(rows) != 1:
-        raise ScenarioError(
-            f"draw = {draw} is not in {name.name}: it has draws 1–{len(table)} (0 = the median)"
-        )
-    return {k: float(v) for k, v in rows.iloc[0].drop("draw").items()}
-
-
-def policy_list(value: Any) -> list[Any]:
-    """Return ``value`` if it is a list (of ``[[policies]]`` tables), else raise ScenarioError."""
-    if not isinstance(value, list):
-        raise ScenarioError(
-            f"policies = {value!r:.40} must be a list of [[policies]] tables, each with a name"
-        )
-    return value
 
 
 def _path(key: str, value: Any, source: Path | None) -> Path | None:

@@ -57,8 +57,7 @@ def main() -> None:
     opened = time.perf_counter() - started
     times: list[float] = []
     threads = [
-        threading.Thread(target=_pupil, args=(s, args.steps, args.every, times))
-        for s in sessions
+        threading.Thread(target=_pupil, args=(s, args.steps, args.every, times)) for s in sessions
     ]
     peak = _rss_mb()
     for t in threads:

@@ -34,8 +34,9 @@ def main() -> int:
     for target in args.targets:
         print(campaign.line(target))
     print(f"{time.perf_counter() - started:.0f} s")
-    kinds = Counter(f"{t}: {trace.strip().splitlines()[-1][:120]}" for t, _, trace in
-                    campaign.tracebacks)
+    kinds = Counter(
+        f"{t}: {trace.strip().splitlines()[-1][:120]}" for t, _, trace in campaign.tracebacks
+    )
     for kind, n in kinds.most_common():
         print(f"{n:6d}  {kind}")
     shown = {}

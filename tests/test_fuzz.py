@@ -46,8 +46,10 @@ SETTINGS = settings(
 def test_mutated_files_end_in_one_line_errors(target: str, tmp_path: Path) -> None:
     campaign = run((target,), int(CASES[target] * SCALE), seed=16, scratch=tmp_path)
     counts = campaign.counts[target]
-    found = [f"{trace.strip().splitlines()[-1]}\n--- input:\n{text[:400]}"
-             for _, text, trace in campaign.tracebacks]
+    found = [
+        f"{trace.strip().splitlines()[-1]}\n--- input:\n{text[:400]}"
+        for _, text, trace in campaign.tracebacks
+    ]
     assert not found, f"{campaign.line(target)}; first:\n{found[0]}"
     assert counts["error"] > 0 and counts["ok"] > 0  # the corpus reaches both outcomes
 

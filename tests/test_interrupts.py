@@ -59,7 +59,10 @@ def test_ctrl_c_on_a_sweep_prints_one_line_and_keeps_finished_runs(tmp_path: Pat
     kept = _finished(out)
     assert 1 <= kept < 18
     done = subprocess.run(
-        [*command, "--resume", "--workers", "1"], cwd=tmp_path, capture_output=True, text=True,
+        [*command, "--resume", "--workers", "1"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
