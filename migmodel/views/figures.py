@@ -155,7 +155,8 @@ def map_option(session: Session, highlight: tuple[str, ...] = ()) -> dict[str, A
         "animation": False,
         "title": {
             "text": f"{session.date:%d %B %Y}",
-            "subtext": f"{model.scenario.name}, seed {session.runs[0].seed}",
+            "subtext": f"{model.scenario.name}, seed {session.runs[0].seed}; policies: "
+            + (", ".join(p["name"].replace("_", " ") for p in session.policies()) or "none"),
             "left": 8,
             "top": 4,
         },
@@ -263,12 +264,14 @@ def _journey(session: Session, xy: np.ndarray) -> list[dict[str, Any]]:
         return []
     stops = [e.node for e in following.entries if e.event in ("leaves", "arrives", "sent_back")]
     last = following.entries[-1]
+    if len(stops) < 2:  # ECharts' polyline needs two points (one point: a TypeError in the page)
+        stops = [*stops, last.node, last.node][:2]
     route = {
         "type": "lines",
         "name": f"migrant {following.row}",
         "coordinateSystem": "geo",
         "polyline": True,
-        "data": [{"coords": [xy[n].tolist() for n in stops] or [xy[last.node].tolist()] * 2}],
+        "data": [{"coords": [xy[n].tolist() for n in stops]}],
         "lineStyle": {"color": "#0097e6", "width": 3, "opacity": 0.9},
         "zlevel": 2,
     }
