@@ -306,7 +306,7 @@ def test_a_control_never_changes_a_value_nobody_touched():
     notices: list[str | None] = []
     rc = _levers(session, notices)
     _switch_on(rc, session, notices, "asylum_rule")
-    for name, control in _controls(rc).items():
+    for control in _controls(rc).values():
         if isinstance(control, v.Slider):  # what the browser sends back when it draws it
             control.v_model = control.v_model
     assert session.policies() == [{"name": "asylum_rule"}]

@@ -178,5 +178,5 @@ def record_table(records: pd.DataFrame) -> tuple[str, list[str], list[list[str]]
         cells = [str(r["name"]), whole(r[first]), whole(r[second]), whole(r["difference"], True)]
         if interval:
             cells.append(f"{whole(r['low'], True)} to {whole(r['high'], True)}")
-        rows.append([*cells, signed_percent(r["relative"])])
+        rows.append([*cells, signed_percent(r["relative"]) or "n/a (from 0)"])
     return what, headers, rows
