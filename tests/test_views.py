@@ -363,7 +363,7 @@ def test_the_explorer_wraps_the_page_for_notebooks():
     async def main() -> None:
         _, rc = solara.render(Explorer(), handle_error=False)
         assert _map(rc).option["title"]["text"] == "01 October 2021"
-        assert rc.find(v.AppBar).widgets  # the layout whose menu holds the side bar
+        assert _buttons(rc, "Settings")  # the page's own top bar, whose menu opens the settings
         rc.close()
 
     in_own_loop(main)

@@ -30,13 +30,7 @@ from migmodel.views.session import STEP_DAYS, Session
 from migmodel.views.tabs import Comparison, Export, FollowMigrant
 
 ABOUT = (Path(__file__).with_name("about.md")).read_text(encoding="utf-8")
-CSS = """
-.migmodel-prose table { border-collapse: collapse; margin: 4px 0; }
-.migmodel-prose th, .migmodel-prose td { border-bottom: 1px solid #ddd; padding: 2px 8px; }
-.migmodel-prose td { text-align: right; } .migmodel-prose td:first-child { text-align: left; }
-.migmodel-control { margin-bottom: 10px; }
-.solara-watermark, a[href*="solara.dev"] { display: none !important; }
-"""
+CSS = (Path(__file__).with_name("page.css")).read_text(encoding="utf-8")
 SPEEDS = {"slow": 1.0, "medium": 0.3, "fast": 0.0}
 """Pause between steps while playing, in seconds."""
 START_NOTICE = "Press Step or Play to run the model."
@@ -53,7 +47,9 @@ def Page() -> None:
     step_size = solara.use_reactive("week")
     speed = solara.use_reactive("medium")
     classroom, set_classroom = solara.use_state(cast(Classroom | None, None))
-    highlight = classroom.highlight() if classroom else ()
+    side_toggled = solara.use_reactive(False)  # wide screens: hidden; narrow ones: shown
+    about = solara.use_reactive(False)
+    large = solara.use_reactive(False)  # the projector mode
 
     def refresh() -> None:
         set_version(lambda v: v + 1)
@@ -89,82 +85,156 @@ def Page() -> None:
 
     solara.Title("migmodel: irregular migration to the US southwest border")
     solara.Style(CSS)
-    with solara.Column(style={"padding": "0"}):  # one root: Solara's app layout wraps it
-        with solara.Sidebar(), solara.Column(style={"width": "370px"}):  # a drawer of fixed width
-            LessonPicker(session, act, classroom, set_classroom)
-            Levers(session, act, version)
-        with solara.Column(style={"padding": "8px"}):
-            with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-                solara.Text(
-                    f"{session.date:%d %B %Y}",
-                    classes=["migmodel-date"],
-                    style={"font-size": "1.6em", "font-weight": "bold", "min-width": "11em"},
-                )
-                solara.Button(
-                    "Step", icon_name="mdi-step-forward", on_click=step, disabled=playing.value
-                )
-                solara.Button(
-                    "Pause" if playing.value else "Play",
-                    icon_name="mdi-pause" if playing.value else "mdi-play",
-                    on_click=lambda: playing.set(not playing.value),
-                    color="primary",
-                )
-                solara.Button(
-                    "Reset",
-                    icon_name="mdi-restart",
-                    on_click=lambda: act(lambda: session.reset() or "Runs restarted."),
-                )
-                solara.ToggleButtonsSingle(value=step_size, values=list(STEP_DAYS))
-                solara.Select("Speed", values=list(SPEEDS), value=speed, style={"max-width": "8em"})
-                solara.Text(
-                    f"step: {1000 * session.last_step_seconds:.0f} ms to compute · "
-                    f"day {session.days_done} of {session.model.scenario.days}",
-                    classes=["migmodel-timing"],
-                    style={"color": "#666"},
-                )
-            if classroom is not None:
-                LessonPanel(classroom, act, set_classroom, version, teacher)
-            kind, message = notice
-            if message:
-                {"info": solara.Info, "success": solara.Success, "error": solara.Error}[kind](
-                    message, classes=["migmodel-notice"]
-                )
-            Chart(
-                lambda: map_option(session, highlight),
-                version,
-                "migmodel-map",
-                560,
-                lambda: {MAP_NAME: map_geojson(session.model.network)},
-            ).key("map")  # keyed: each keeps its own widget when a lesson panel appears above
-            Chart(lambda: charts_option(session, highlight), version, "migmodel-charts", 520).key(
-                "charts"
+    root = ["migmodel-app", "migmodel-side-toggled" if side_toggled.value else "", ""]
+    root[2] = "migmodel-large" if large.value else ""
+    with solara.Column(gap="0px", classes=[c for c in root if c]):
+        with solara.Row(classes=["migmodel-topbar"], gap="6px"):
+            solara.Button(
+                "Settings",
+                icon_name="mdi-menu",
+                text=True,
+                on_click=lambda: side_toggled.set(not side_toggled.value),
+                classes=["migmodel-menu"],
             )
-            with solara.lab.Tabs():
-                with solara.lab.Tab("Comparison"):
-                    Comparison(session, version)
-                with solara.lab.Tab("Follow a migrant"):
-                    FollowMigrant(session, act, version)
-                with solara.lab.Tab("Export"):
-                    Export(session, version)
-                with solara.lab.Tab("About the model"):
-                    Prose(ABOUT)
+            solara.Text(
+                f"{session.date:%d %B %Y}",
+                classes=["migmodel-date"],
+                style={"font-size": "1.5em", "font-weight": "bold"},
+            )
+            solara.Button(
+                "Step", icon_name="mdi-step-forward", on_click=step, disabled=playing.value
+            )
+            solara.Button(
+                "Pause" if playing.value else "Play",
+                icon_name="mdi-pause" if playing.value else "mdi-play",
+                on_click=lambda: playing.set(not playing.value),
+                color="primary",
+            )
+            solara.Button(
+                "Reset",
+                icon_name="mdi-restart",
+                on_click=lambda: act(lambda: session.reset() or "Runs restarted."),
+            )
+            solara.ToggleButtonsSingle(value=step_size, values=list(STEP_DAYS))
+            solara.Select("Speed", values=list(SPEEDS), value=speed, style={"max-width": "7em"})
+            solara.Button(
+                "About",
+                icon_name="mdi-information-outline",
+                text=True,
+                on_click=lambda: about.set(not about.value),
+            )
+            solara.Button(
+                "Normal text" if large.value else "Large text",
+                icon_name="mdi-format-size",
+                text=True,
+                on_click=lambda: large.set(not large.value),
+            )
+            solara.Text(
+                f"step: {1000 * session.last_step_seconds:.0f} ms to compute · "
+                f"day {session.days_done} of {session.model.scenario.days}",
+                classes=["migmodel-timing"],
+                style={"color": "#666"},
+            )
+        with solara.Row(gap="0px", classes=["migmodel-body"]):
+            with solara.Column(classes=["migmodel-side"]):
+                solara.Button(
+                    "Close settings",
+                    icon_name="mdi-close",
+                    text=True,
+                    on_click=lambda: side_toggled.set(not side_toggled.value),
+                    classes=["migmodel-close"],
+                )
+                LessonPicker(session, act, classroom, set_classroom)
+                Levers(session, act, version)
+            with solara.Column(classes=["migmodel-main"]):
+                Main(
+                    session,
+                    act,
+                    version,
+                    notice,
+                    classroom,
+                    set_classroom,
+                    teacher,
+                    about,
+                    large.value,
+                )
+
+
+@solara.component
+def Main(
+    session: Session,
+    act: Callable[[Callable[[], str | None]], None],
+    version: int,
+    notice: tuple[str, str],
+    classroom: Classroom | None,
+    set_classroom: Callable[[Classroom | None], None],
+    teacher: bool,
+    about: solara.Reactive[bool],
+    large: bool,
+) -> None:
+    """Everything right of the settings: about, lesson, notice, map, charts and tabs."""
+    highlight = classroom.highlight() if classroom else ()
+    tab = solara.use_reactive(0)
+    if about.value:
+        with solara.Card("About the model", classes=["migmodel-about"]):
+            Prose(ABOUT)
+            solara.Button("Close", text=True, on_click=lambda: about.set(False))
+    if classroom is not None:
+        LessonPanel(classroom, act, set_classroom, version, teacher)
+    kind, message = notice
+    if message:
+        {"info": solara.Info, "success": solara.Success, "error": solara.Error}[kind](
+            message, classes=["migmodel-notice"]
+        )
+    Chart(
+        lambda: map_option(session, highlight),
+        (version, large),
+        "migmodel-map",
+        560,
+        lambda: {MAP_NAME: map_geojson(session.model.network)},
+    ).key("map")  # keyed: each keeps its own widget when a lesson panel appears above
+    with solara.Column(classes=["migmodel-charts-box"], style={"width": "100%"}):
+        Chart(
+            lambda: charts_option(session, highlight, large=large),
+            (version, large),
+            "migmodel-charts",
+            520,
+        ).key("charts")
+    with solara.lab.Tabs(value=tab).key("tabs"):  # the tab chosen stays while runs go on
+        with solara.lab.Tab("Comparison"):
+            Comparison(session, version)
+        with solara.lab.Tab("Follow a migrant"):
+            FollowMigrant(session, act, version)
+        with solara.lab.Tab("Export"):
+            Export(session, version)
+        with solara.lab.Tab("About the model"):
+            Prose(ABOUT)
+
+
+@solara.component
+def Layout(children: list[Any] | None = None) -> None:
+    """What ``solara run app.py`` wraps the page in: nothing but the page.
+
+    The page draws its own top bar and settings (Solara's app layout puts a 400-px drawer
+    over a phone's screen).
+    """
+    solara.Column(children=children or [], gap="0px", style={"padding": "0"})
 
 
 @solara.component
 def Explorer() -> None:
     """The app for a Jupyter notebook, where ``Explorer()`` in a cell shows it.
 
-    It wraps :func:`Page` in Solara's app layout, which ``solara run`` adds by itself: the
-    layout holds the side bar (in a notebook, behind the menu icon of its title bar).
+    The page draws its own top bar and settings, as under ``solara run``.
     """
-    with solara.AppLayout(title="migmodel"):
+    with Layout():
         Page()
 
 
 @solara.component
 def Chart(
     option: Callable[[], dict[str, Any]],
-    version: int,
+    version: object,
     name: str,
     height: int,
     maps: Callable[[], dict[str, Any]] | None = None,
@@ -173,13 +243,15 @@ def Chart(
 
     The widget is made once (with ``maps()``, the outlines a map draws) and only its
     ``option`` is replaced: the option and the outlines are large, and passing them through
-    the component tree on every step would cost more than drawing them.
+    the component tree on every step would cost more than drawing them. It is redrawn at
+    its new size when its box changes (the settings opening or closing).
     """
     widget = solara.use_memo(
         lambda: EchartsWidget(
             option={},
             maps=maps() if maps else {},
             attributes={"style": f"height: {height}px; width: 100%;", "class": name},
+            responsive=True,  # redrawn at its new size when the settings open or close
         ),
         dependencies=[],
     )
