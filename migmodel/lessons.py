@@ -49,8 +49,16 @@ _STEP_KEYS = (
     "record",
     "ask",
     "expect",
+    "measure",
+    "since",
 )
 DIRECTIONS = ("up", "down")
+MEASURE_KINDS: dict[str, str] = {
+    "level": "the last 30 days up to the step's date (a monthly level, like CBP's months)",
+    "change": "the change in that 30-day level from the date `since` to the step's date",
+    "total": "the total from `since` (default: the scenario's start) to the step's date",
+}
+"""What a step's ``record`` measures (``measure = "level"`` …)."""
 _TEACHER_KEYS = ("expected", "caveats")
 
 
@@ -71,7 +79,9 @@ class Step:
         ask: a question the student answers in the worksheet ("" for none).
         expect: outcome → ``"up"`` or ``"down"``: the direction of the difference from the
             reference that the teacher notes promise once the step is done (checked by the
-            tests on the lesson's seed).
+            tests on the lesson's seed); for ``measure = "change"``, of the change.
+        measure: what ``record`` takes, one of :data:`MEASURE_KINDS`.
+        since: the first date of a ``change`` or a ``total`` (None: the scenario's start).
     """
 
     title: str
@@ -83,6 +93,8 @@ class Step:
     record: tuple[str, ...] = ()
     ask: str = ""
     expect: dict[str, str] = field(default_factory=dict)
+    measure: str = "total"
+    since: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +208,7 @@ def _step(n: int, raw: Any, scenario: Scenario, network: Network) -> Step:
             raise ScenarioError(f"{where} expect {name} = {direction!r}; allowed: up, down")
     for target in raw.get("highlight", []):
         check_highlight(f"{where} highlight", target, network)
+    measure, since = _measure(where, raw, scenario, run_to)
     return Step(
         title=_text(raw, "title", f"{where} "),
         prompt=_text(raw, "prompt", f"{where} "),
@@ -206,7 +219,30 @@ def _step(n: int, raw: Any, scenario: Scenario, network: Network) -> Step:
         record=tuple(raw.get("record", [])),
         ask=raw.get("ask", ""),
         expect=dict(expect),
+        measure=measure,
+        since=since,
     )
+
+
+def _measure(
+    where: str, raw: dict[str, Any], scenario: Scenario, run_to: dt.date | None
+) -> tuple[str, dt.date | None]:
+    measure = raw.get("measure", "total")
+    if measure not in MEASURE_KINDS:
+        raise ScenarioError(unknown_key(f"{where} measure", measure, tuple(MEASURE_KINDS)))
+    since = None
+    if "since" in raw:
+        since = check_date(f"{where} since", raw["since"])
+        if not scenario.start <= since < (run_to or since + dt.timedelta(days=1)):
+            raise ScenarioError(
+                f"{where} since = {since} must be from the scenario's start "
+                f"({scenario.start}) and before run_to"
+            )
+    if measure == "change" and since is None:
+        raise ScenarioError(f'{where} measure = "change" needs since = the earlier date')
+    if measure == "level" and since is not None:
+        raise ScenarioError(f'{where} since is for measure = "change" or "total"')
+    return measure, since
 
 
 def check_highlight(where: str, target: str, network: Network) -> None:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import html
 import io
+import re
+from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
+import solara
+from solara.widgets.widgets import HTML
 
 from migmodel.lessons import CHARTS, builtin_lessons, load_lesson
 from migmodel.schema import ScenarioError
-from migmodel.views.classroom import Classroom
+from migmodel.views.classroom import Classroom, record_table
 from migmodel.views.figures import HIGHLIGHT, charts_option, map_option, rolling
 from migmodel.views.session import Session
 
@@ -145,3 +150,128 @@ def test_a_bad_lesson_file_gets_one_clear_message(tmp_path, change, message):
         load_lesson(path)
     assert message in str(error.value)
     assert str(error.value).startswith("bad.toml") or "scenario" in message
+
+
+# What a question asks for, and what the step must record to answer it.
+_ASKS = {
+    "last 30 days": {"level", "change"},
+    "multiply by 12": {"level"},
+    "percentage": {"change", "total", "level"},
+    "over the fiscal year": {"total"},
+    "share of the people encountered": {"total"},
+}
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_every_question_gets_the_numbers_it_asks_for(name):
+    """A question about the last 30 days records a 30-day level (or its change), "by how
+    much" or "what percentage" gets a % column, an ensemble lesson an interval, and every
+    recorded row says what it measures."""
+    room = walked(name)
+    for i, step in enumerate(room.lesson.steps):
+        ask = step.ask.lower()
+        for phrase, measures in _ASKS.items():
+            if phrase in ask:
+                assert step.record and step.measure in measures, (i + 1, phrase, step.measure)
+        records = room.records_of(i)
+        if not step.record:
+            continue
+        caption, headers, rows = record_table(records)
+        assert caption.startswith(
+            {"level": "30-day level on", "change": "change in the 30-day", "total": "total, "}[
+                step.measure
+            ]
+        )
+        assert all("_" not in row[0] for row in rows)  # readable names, not code keys
+        if any(p in ask for p in ("by how much", "percentage", "by what")):
+            assert "% change" in headers, (i + 1, headers)
+            for row in rows:  # a % of nothing is said to be so
+                assert re.fullmatch(r"[+-]\d+\.\d%", row[-1]) or (row[1], row[-1]) == (
+                    "0",
+                    "n/a (from 0)",
+                ), row
+        if room.lesson.mode == "ensemble" and "reference run" in headers:
+            assert "95% interval" in headers
+
+
+def test_lesson_1_records_the_30_day_level_its_question_multiplies_by_12():
+    room = walked("01_flow_patterns")
+    records = room.records_of(1).set_index("outcome")
+    session = Session()  # the same run again, read from the daily series
+    session.step((dt.date(2021, 12, 31) - session.start).days + 1)
+    daily = session.series("us_encounters", by_pattern=True)["current"][0]
+    assert records["current"].tolist() == pytest.approx(daily[-30:].sum(axis=0).tolist())
+
+
+def test_lesson_5_records_the_change_from_mid_december_to_the_end_of_february():
+    room = walked("05_late_2023_natural_experiment")
+    row = room.records_of(1).set_index("outcome").loc["us_encounters"]
+    us = rolling(room.session.series("us_encounters")["current"])[0]
+    start = room.session.start
+    before, after = (us[(d - start).days] for d in (dt.date(2023, 12, 15), dt.date(2024, 2, 29)))
+    assert (row["before"], row["after"]) == (before, after)
+    assert row["relative"] == pytest.approx(after / before - 1)
+
+
+def _cells(page: str) -> list[list[str]]:
+    """The rows of every table of an HTML page, read back with the standard library."""
+
+    class Reader(HTMLParser):
+        rows: list[list[str]]
+        cell: list[str] | None = None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in ("td", "th"):
+                self.cell = []
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self.cell is not None:
+                self.rows[-1].append("".join(self.cell))
+                self.cell = None
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell.append(data)
+
+    reader = Reader()
+    reader.rows = []
+    reader.feed(page)
+    return reader.rows
+
+
+def test_the_worksheet_reads_back_with_signs_decimals_and_readable_names():
+    room = walked("03_temporary_worker_visas")
+    rows = _cells(room.worksheet())
+    relative = [r[-1] for r in rows if r and r[-1].endswith("%") and r[0] != "outcome"]
+    assert relative and all(re.fullmatch(r"[+-]\d+\.\d%", x) for x in relative), relative
+    assert any(x.startswith("-") for x in relative) and any(x.startswith("+") for x in relative)
+    mexican = next(r for r in rows if r[0] == "US border encounters: Mexican")
+    table = room.records_of(0).set_index("outcome").loc["us_encounters.mexican"]
+    assert mexican[-1] == f"{100 * table['relative']:+.1f}%"
+    assert not any("_" in r[0] for r in rows)
+    page = room.worksheet()
+    assert page.count("class='answer'") == sum(bool(s.ask) for s in room.lesson.steps) + len(
+        room.lesson.discussion
+    )  # room to answer every question, the discussion's too
+    assert "(ref. source document 004)" in page
+
+
+def test_teacher_notes_are_absent_from_the_student_view():
+    async def main() -> None:
+        from migmodel.views.lesson_panel import LessonPanel
+
+        for teacher in (False, True):
+            room = Classroom(load_lesson("02_enforcement_and_the_balloon"), Session())
+            _, rc = solara.render(
+                LessonPanel(room, lambda action: action(), lambda _: None, 0, teacher),
+                handle_error=False,
+            )
+            shown = " ".join(str(w.unsafe_innerHTML) for w in rc.find(HTML).widgets)
+            assert room.lesson.steps[0].prompt[:40] in shown  # the panel is there
+            assert ("Expected observations" in shown) == teacher
+            assert (room.lesson.expected[:60] in shown) == teacher
+            rc.close()
+
+    asyncio.run(main())

@@ -257,24 +257,92 @@ def test_the_page_renders_and_steps_without_a_browser():
     in_own_loop(main)
 
 
+def _levers(session: Session, notices: list[str]):
+    def act(action) -> None:
+        try:
+            notices.append(action())
+        except ScenarioError as error:
+            notices.append(f"refused: {error}")
+
+    return solara.render(Levers(session, act))[1]
+
+
+def _controls(rc) -> dict[str, object]:
+    found = rc.find(v.Slider).widgets + rc.find(v.TextField).widgets
+    return {w.label.split(":")[0]: w for w in found}
+
+
+def _type(field, text: str) -> None:
+    """Type into a text field and leave it, as a user does."""
+    field.v_model = text
+    field.fire_event("focusout")
+
+
+def _switch_on(rc, session: Session, notices: list[str], name: str) -> None:
+    select = next(w for w in rc.find(v.Select).widgets if w.label == "Switch on a policy")
+    label = next(x for x in select.items if x.startswith(name.replace("_", " ") + ":"))
+    assert available()[name].summary().rstrip(".") in label  # the picker says what it does
+    select.v_model = label
+    rc.render(Levers(session, lambda action: notices.append(action())))
+
+
 def test_policy_controls_come_from_declared_parameters():
     session = Session()
-    notices: list[str] = []
-    _, rc = solara.render(Levers(session, lambda action: notices.append(action())))
-
-    def controls() -> dict[str, object]:
-        found = rc.find(v.Slider).widgets + rc.find(v.TextField).widgets
-        return {w.label: w for w in found}
-
-    select = next(w for w in rc.find(v.Select).widgets if w.label == "Switch on a policy")
-    select.v_model = "temporary_worker_visas"
-    rc.render(Levers(session, lambda action: notices.append(action())))
+    notices: list[str | None] = []
+    rc = _levers(session, notices)
+    _switch_on(rc, session, notices, "temporary_worker_visas")
     assert notices == ["Settings changed: fresh runs started from 01 Oct 2021."]
     cls = available()["temporary_worker_visas"]
-    for key, parameter in cls.parameters.items():
-        assert f"{key.replace('_', ' ')} ({parameter.unit})" in controls()
-    controls()["apply share (share)"].v_model = 0.9
+    assert set(_controls(rc)) >= {key.replace("_", " ") for key in cls.parameters}
+    assert _controls(rc)["apply share"].label == "apply share: 50%"  # the value and its unit
+    _controls(rc)["apply share"].v_model = 0.9
     assert session.policies() == [{"name": "temporary_worker_visas", "apply_share": 0.9}]
+    rc.close()
+
+
+def test_a_control_never_changes_a_value_nobody_touched():
+    """asylum_rule's reattempt_multiplier (default 1, range 0-3) was snapped to 0.99."""
+    session = Session()
+    notices: list[str | None] = []
+    rc = _levers(session, notices)
+    _switch_on(rc, session, notices, "asylum_rule")
+    for control in _controls(rc).values():
+        if isinstance(control, v.Slider):  # what the browser sends back when it draws it
+            control.v_model = control.v_model
+    assert session.policies() == [{"name": "asylum_rule"}]
+    slider = _controls(rc)["reattempt multiplier"]
+    assert slider.v_model == 1 and slider.label == "reattempt multiplier: ×1.00"
+    rc.close()
+
+
+@pytest.mark.parametrize("typed", ["nan", "lots", "inf", "-5", "1e99"])
+def test_bad_text_in_a_number_field_gets_a_notice(typed):
+    session = Session()
+    session.add_policy("regional_development")
+    notices: list[str | None] = []
+    rc = _levers(session, notices)
+    field = _controls(rc)["usd per year gtm"]
+    assert field.label == "usd per year gtm: $333 M a year"
+    _type(field, typed)
+    assert len(notices) == 1 and notices[0].startswith("refused: usd per year gtm"), notices
+    assert "allowed from $0 a year to $10 bn a year" in notices[0]
+    assert session.policies() == [{"name": "regional_development"}]
+    _type(_controls(rc)["usd per year gtm"], "$500M")
+    assert session.policies() == [{"name": "regional_development", "usd_per_year_gtm": 5e8}]
+    rc.close()
+
+
+def test_a_slow_scale_warns_first_with_its_cost():
+    session = Session()
+    notices: list[str | None] = []
+    rc = _levers(session, notices)
+    _type(_controls(rc)["People per agent (scale)"], "1")
+    said = [n for n in notices if n]  # the field's own action says nothing more
+    assert said[-1].startswith("refused: Slow: at 1 people per agent"), said
+    assert " s and the runs about " in said[-1] and " MB of memory" in said[-1]
+    assert session.model.scenario.people_per_agent == 200  # nothing started yet
+    _type(_controls(rc)["People per agent (scale)"], "100")  # not slow: no warning
+    assert session.model.scenario.people_per_agent == 100
     rc.close()
 
 
@@ -295,7 +363,7 @@ def test_the_explorer_wraps_the_page_for_notebooks():
     async def main() -> None:
         _, rc = solara.render(Explorer(), handle_error=False)
         assert _map(rc).option["title"]["text"] == "01 October 2021"
-        assert rc.find(v.AppBar).widgets  # the layout whose menu holds the side bar
+        assert _buttons(rc, "Settings")  # the page's own top bar, whose menu opens the settings
         rc.close()
 
     in_own_loop(main)

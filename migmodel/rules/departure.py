@@ -137,7 +137,8 @@ def add_migrants(model: MigrationModel, origins: np.ndarray | int) -> np.ndarray
             "leaves",
             node,
             lambda k: (
-                f"{KINDS[kind[k]].replace('_', ' ')}, party of {party[k]}, "
+                f"{KINDS[kind[k]].replace('_', ' ')}, "
+                f"{'alone' if party[k] == 1 else f'in a party of {party[k]}'}, "
                 f"{budget[k]:,.0f} USD each"
             ),
         )

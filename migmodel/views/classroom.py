@@ -7,16 +7,16 @@ it, the tests drive it, and it writes the worksheet (HTML) and its data (CSV).
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 
-import numpy as np
 import pandas as pd
 
+from migmodel.compare import paired_difference
 from migmodel.lessons import Lesson, Step
-from migmodel.simulate import __version__
-from migmodel.views.figures import PATTERN_COLOURS, PATTERN_LABELS, WINDOW, rolling
-from migmodel.views.session import REFERENCES, Session
+from migmodel.views.session import Session
+from migmodel.views.text import outcome_name, signed_percent, whole
+
+_MONTH = dt.timedelta(days=29)  # a 30-day window ends 29 days after its first day
 
 
 class Classroom:
@@ -35,6 +35,7 @@ class Classroom:
         self.index = 0
         self.done: set[int] = set()
         self.answers: dict[int, str] = {}
+        self.discussion: dict[int, str] = {}  # answers to the discussion questions
         self.records: list[dict[str, object]] = []
         self.student = ""
         session.change(
@@ -85,24 +86,16 @@ class Classroom:
 
     def _record(self, step: Step) -> None:
         self.records = [r for r in self.records if r["step"] != self.index + 1]
-        if not step.record:
-            return
-        table = self.session.outcomes()
-        for name in step.record:
-            row = table.loc[name]
-            self.records.append(
-                {
-                    "step": self.index + 1,
-                    "date": self.session.date - dt.timedelta(days=1),
-                    "outcome": name,
-                    **{k: float(v) for k, v in row.items()},
-                }
-            )
+        last = self.session.date - dt.timedelta(days=1)
+        for row in measured(self.session, step, last):
+            self.records.append({"step": self.index + 1, "date": last, **row})
 
     def records_of(self, index: int) -> pd.DataFrame:
         """Return the numbers recorded at step ``index``."""
         rows = [r for r in self.records if r["step"] == index + 1]
-        return pd.DataFrame(rows).drop(columns=["step", "date"]) if rows else pd.DataFrame()
+        if not rows:
+            return pd.DataFrame()
+        return pd.DataFrame(rows).drop(columns=["step", "date"]).dropna(axis=1, how="all")
 
     # ------------------------------------------------------------------ worksheet
     def records_csv(self) -> str:
@@ -112,93 +105,78 @@ class Classroom:
         return buffer.getvalue()
 
     def worksheet(self) -> str:
-        """Return the worksheet as a self-contained HTML page.
+        """Return the worksheet as a self-contained HTML page (see :func:`worksheet_html`)."""
+        from migmodel.views.worksheet import worksheet_html
 
-        It holds the lesson's question and goals; for each step its prompt, what to notice,
-        the numbers recorded and the student's answer; a chart of the run so far; the
-        discussion questions; the sources; and what is needed to reproduce the run.
-        """
-        lesson, session = self.lesson, self.session
-        e = html.escape
-        parts = [
-            f"<h1>{e(lesson.title)}</h1>",
-            f"<p class='who'>Student: {e(self.student) or '…'} · {dt.date.today():%d %B %Y}</p>",
-            f"<p class='question'>{e(lesson.question)}</p>",
-            "<h2>Goals</h2><ul>" + "".join(f"<li>{e(g)}</li>" for g in lesson.goals) + "</ul>",
-        ]
-        for i, step in enumerate(lesson.steps):
-            parts.append(f"<h2>Step {i + 1}: {e(step.title)}</h2>")
-            parts.append(f"<p>{e(step.prompt)}</p><p class='notice'>Notice: {e(step.notice)}</p>")
-            if i not in self.done:
-                parts.append("<p class='todo'>Not done yet.</p>")
-            records = self.records_of(i)
-            if not records.empty:
-                parts.append(records.to_html(index=False, float_format="{:,.0f}".format))
-            if step.ask:
-                answer = e(self.answers.get(i, "")) or "&nbsp;"
-                parts.append(f"<p class='ask'>{e(step.ask)}</p><div class='answer'>{answer}</div>")
-        parts.append(f"<h2>The run so far</h2>{_chart(session)}")
-        parts.append(
-            "<h2>Discussion</h2><ol>" + "".join(f"<li>{e(q)}</li>" for q in lesson.discussion)
-        )
-        parts.append(
-            "</ol><h2>Sources</h2><ul>" + "".join(f"<li>{e(s)}</li>" for s in lesson.sources)
-        )
-        reference = REFERENCES[session.settings.reference]
-        parts.append(
-            f"</ul><p class='small'>migmodel {e(__version__)}, scenario "
-            f"{e(session.model.scenario.name)}, seed {session.settings.seed}, "
-            f"{session.model.scenario.people_per_agent} people per agent, reference: "
-            f"{e(reference)}. The same scenario and seed give the same run on any computer.</p>"
-        )
-        return _PAGE.format(title=e(lesson.title), body="\n".join(parts))
+        return worksheet_html(self)
 
 
-def _chart(session: Session, width: int = 640, height: int = 220) -> str:
-    """US encounters by flow pattern (30-day sums): current solid, reference dashed, as SVG."""
-    series = session.series("us_encounters", by_pattern=True)
-    if session.days_done < 2:
-        return "<p>Nothing run yet.</p>"
-    top = max(float(rolling(v).mean(axis=0).max()) for v in series.values()) or 1.0
-    lines = []
-    for side, values in series.items():
-        mean = rolling(values).mean(axis=0)  # days × patterns
-        x = np.linspace(40, width - 10, mean.shape[0])
-        for k, pattern in enumerate(PATTERN_COLOURS):
-            y = height - 20 - (height - 40) * mean[:, k] / top
-            points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(x, y, strict=True))
-            dash = " stroke-dasharray='5 4'" if side == "reference" else ""
-            lines.append(
-                f"<polyline fill='none' stroke='{PATTERN_COLOURS[pattern]}' stroke-width='1.6'"
-                f"{dash} points='{points}'/>"
+def measured(session: Session, step: Step, last: dt.date) -> list[dict[str, object]]:
+    """Take the measures a step records, as of ``last`` (the last day run).
+
+    ``level``: the 30 days up to ``last``, each side (reaching into the spin-up if need be).
+    ``total``: from ``since`` (or the start) to ``last``, each side. ``change``: the current
+    run's 30-day level at ``since`` (``before``) and at ``last`` (``after``). Each row has
+    the paired difference (current − reference, or after − before), its 95% interval over
+    seeds when there are several, and the relative change.
+    """
+    rows: list[dict[str, object]] = []
+    for name in step.record:
+        if step.measure == "change":
+            assert step.since is not None
+            a = session.window(name, step.since - _MONTH, step.since)["current"]
+            b = session.window(name, last - _MONTH, last)["current"]
+            what = f"change in the 30-day level, {step.since:%d %b %Y} to {last:%d %b %Y}"
+            labels = ("before", "after")
+        else:
+            first = last - _MONTH if step.measure == "level" else step.since or session.start
+            sides = session.window(name, first, last)
+            a, b = sides.get("reference"), sides["current"]
+            what = (
+                f"30-day level on {last:%d %b %Y}"
+                if step.measure == "level"
+                else f"total, {first:%d %b %Y} to {last:%d %b %Y}"
             )
-    legend = " · ".join(
-        f"<span style='color:{PATTERN_COLOURS[p]}'>{PATTERN_LABELS[p]}</span>"
-        for p in PATTERN_COLOURS
-    )
-    start, end = session.start, session.date - dt.timedelta(days=1)
-    return (
-        f"<svg width='{width}' height='{height}' role='img'>"
-        f"<text x='40' y='12' font-size='11'>US border encounters, last {WINDOW} days "
-        f"(peak {top:,.0f})</text>{''.join(lines)}"
-        f"<text x='40' y='{height - 4}' font-size='10'>{start:%d %b %Y}</text>"
-        f"<text x='{width - 10}' y='{height - 4}' font-size='10' text-anchor='end'>"
-        f"{end:%d %b %Y}</text></svg><p class='small'>{legend}; solid: your run, dashed: "
-        "reference</p>"
-    )
+            labels = ("reference", "current")
+        row: dict[str, object] = {"outcome": name, "name": outcome_name(name), "measure": what}
+        if a is None:
+            row["current"] = float(b.mean())
+        else:
+            stats = paired_difference(pd.DataFrame({name: a}), pd.DataFrame({name: b})).iloc[0]
+            row |= {labels[0]: float(stats["a"]), labels[1]: float(stats["b"])}
+            row |= {k: float(stats[k]) for k in ("difference", "relative")}
+            if len(b) > 1:
+                row |= {"low": float(stats["low"]), "high": float(stats["high"])}
+        rows.append(row)
+    return rows
 
 
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<style>
-body {{ font-family: sans-serif; max-width: 46em; margin: 2em auto; line-height: 1.4; }}
-h1 {{ font-size: 1.5em; }} h2 {{ font-size: 1.15em; margin-top: 1.6em; }}
-.question {{ font-weight: bold; }} .notice {{ color: #8a4b08; }} .todo {{ color: #b00; }}
-.answer {{ border: 1px solid #999; min-height: 4em; padding: .4em; white-space: pre-wrap; }}
-table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: 2px 8px; }}
-td {{ text-align: right; }} .small {{ font-size: .85em; color: #555; }}
-</style></head>
-<body>
-{body}
-</body></html>
-"""
+def record_table(records: pd.DataFrame) -> tuple[str, list[str], list[list[str]]]:
+    """The numbers recorded at one step, as people read them: caption, headers, rows.
+
+    Readable outcome names, counts with separators, signed differences and a signed %
+    change to one decimal; the 95% interval when there are several seeds.
+    """
+    change = "before" in records
+    what = str(records["measure"].iloc[0])
+    if change:
+        headers = ["outcome", "before", "after", "change"]
+        first, second = "before", "after"
+    elif "reference" in records:
+        headers = ["outcome", "reference run", "your run", "difference"]
+        first, second = "reference", "current"
+    else:
+        return (
+            what,
+            ["outcome", "your run"],
+            [[str(r["name"]), whole(r["current"])] for _, r in records.iterrows()],
+        )
+    interval = "low" in records
+    headers += ["95% interval"] * interval + ["% change"]
+    rows = []
+    for _, r in records.iterrows():
+        cells = [str(r["name"]), whole(r[first]), whole(r[second]), whole(r["difference"], True)]
+        if interval:
+            cells.append(f"{whole(r['low'], True)} to {whole(r['high'], True)}")
+        rows.append([*cells, signed_percent(r["relative"]) or "n/a (from 0)"])
+    return what, headers, rows

@@ -155,7 +155,8 @@ def map_option(session: Session, highlight: tuple[str, ...] = ()) -> dict[str, A
         "animation": False,
         "title": {
             "text": f"{session.date:%d %B %Y}",
-            "subtext": f"{model.scenario.name}, seed {session.runs[0].seed}",
+            "subtext": f"{model.scenario.name}, seed {session.runs[0].seed}; policies: "
+            + (", ".join(p["name"].replace("_", " ") for p in session.policies()) or "none"),
             "left": 8,
             "top": 4,
         },
@@ -263,12 +264,14 @@ def _journey(session: Session, xy: np.ndarray) -> list[dict[str, Any]]:
         return []
     stops = [e.node for e in following.entries if e.event in ("leaves", "arrives", "sent_back")]
     last = following.entries[-1]
+    if len(stops) < 2:  # ECharts' polyline needs two points (one point: a TypeError in the page)
+        stops = [*stops, last.node, last.node][:2]
     route = {
         "type": "lines",
         "name": f"migrant {following.row}",
         "coordinateSystem": "geo",
         "polyline": True,
-        "data": [{"coords": [xy[n].tolist() for n in stops] or [xy[last.node].tolist()] * 2}],
+        "data": [{"coords": [xy[n].tolist() for n in stops]}],
         "lineStyle": {"color": "#0097e6", "width": 3, "opacity": 0.9},
         "zlevel": 2,
     }
@@ -289,7 +292,29 @@ def _journey(session: Session, xy: np.ndarray) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------- charts
-def charts_option(session: Session, highlight: tuple[str, ...] = ()) -> dict[str, Any]:
+def panel_layout(columns: int, large: bool = False) -> dict[str, Any]:
+    """Return where the six panels and their titles go in ``columns`` columns (in %)."""
+    rows = -(-len(PANELS) // columns)
+    width, height = 100 / columns, 92 / rows
+    grids, titles = [], []
+    for i in range(len(PANELS)):
+        row, col = divmod(i, columns)
+        left, top = f"{2 + width * col:.1f}%", 2 + height * row
+        grids.append(
+            {
+                "left": left,
+                "top": f"{top + 0.22 * height:.1f}%",
+                "width": f"{width - 6:.1f}%",
+                "height": f"{0.62 * height:.1f}%",
+            }
+        )
+        titles.append({"left": left, "top": f"{top:.1f}%"})
+    return {"grid": grids, "title": titles}
+
+
+def charts_option(
+    session: Session, highlight: tuple[str, ...] = (), large: bool = False
+) -> dict[str, Any]:
     """Return the time-series charts: every panel of :data:`PANELS`, both sides.
 
     Lines are means over seeds, each value the sum over the last :data:`WINDOW` days. In
@@ -303,15 +328,13 @@ def charts_option(session: Session, highlight: tuple[str, ...] = ()) -> dict[str
     days = sample_days(session.days_done, total_days)
     dates = [(start + dt.timedelta(days=int(d))).isoformat() for d in days]
     grids, xs, ys, titles, series = [], [], [], [], []
+    font = 15 if large else 11
+    wide = panel_layout(3, large)
     for i, (key, (measure, title, by_pattern)) in enumerate(PANELS.items()):
-        row, col = divmod(i, 3)
         marked = f"chart:{key}" in highlight
         grids.append(
             {
-                "left": f"{4 + 33 * col}%",
-                "top": f"{9 + 46 * row}%",
-                "width": "26%",
-                "height": "31%",
+                **wide["grid"][i],
                 "containLabel": True,
                 **({"show": True, "borderColor": HIGHLIGHT, "borderWidth": 3} if marked else {}),
             }
@@ -322,24 +345,23 @@ def charts_option(session: Session, highlight: tuple[str, ...] = ()) -> dict[str
                 "gridIndex": i,
                 "min": start.isoformat(),
                 "max": end.isoformat(),
-                "axisLabel": {"fontSize": 9, "hideOverlap": True},
+                "axisLabel": {"fontSize": font - 1, "hideOverlap": True},
             }
         )
         ys.append(
             {
                 "type": "value",
                 "gridIndex": i,
-                "axisLabel": {"fontSize": 9},
+                "axisLabel": {"fontSize": font - 1},
                 "splitLine": {"lineStyle": {"opacity": 0.4}},
             }
         )
         titles.append(
             {
                 "text": f"▶ {title}" if marked else title,
-                "left": f"{4 + 33 * col}%",
-                "top": f"{2 + 46 * row}%",
+                **wide["title"][i],
                 "textStyle": {
-                    "fontSize": 12,
+                    "fontSize": font + 1,
                     "fontWeight": "bold" if marked else "normal",
                     "color": HIGHLIGHT if marked else "#333",
                 },
@@ -365,7 +387,7 @@ def charts_option(session: Session, highlight: tuple[str, ...] = ()) -> dict[str
         "legend": {
             "bottom": 0,
             "data": [*PATTERN_LABELS.values(), "All patterns"],
-            "textStyle": {"fontSize": 10},
+            "textStyle": {"fontSize": font},
         },
         "graphic": [
             {
@@ -375,7 +397,7 @@ def charts_option(session: Session, highlight: tuple[str, ...] = ()) -> dict[str
                 "style": {
                     "text": f"people in the last {WINDOW} days · solid: current levers · "
                     "dashed: reference",
-                    "fontSize": 10,
+                    "fontSize": font - 1,
                     "fill": "#555",
                 },
             }
@@ -387,7 +409,16 @@ def charts_option(session: Session, highlight: tuple[str, ...] = ()) -> dict[str
             },
         },
         "series": series,
+        "media": _media(large),  # ECharts takes the option itself as the base
     }
+
+
+def _media(large: bool) -> list[dict[str, Any]]:
+    """Two columns on a narrow chart, one on a phone: ECharts picks by the chart's width."""
+    return [
+        {"query": {"maxWidth": width}, "option": panel_layout(columns, large)}
+        for width, columns in ((899, 2), (559, 1))
+    ]
 
 
 def _line(

@@ -26,6 +26,7 @@ import pandas as pd
 from migmodel.compare import outcomes, paired_difference
 from migmodel.diary import Entry
 from migmodel.model import MEASURES, MigrationModel
+from migmodel.patterns import FLOW_PATTERNS
 from migmodel.population import FINAL
 from migmodel.scenario import Scenario, ScenarioError, load_scenario
 from migmodel.simulate import collect, daily_table
@@ -109,6 +110,8 @@ class Session:
         self.runs: list[Run] = []
         self.following: Following | None = None
         self.last_step_seconds = 0.0
+        self.last_step_days = 0
+        self.pending: dict[str, Any] = {}  # a slow change asked for once (views.levers)
         self.reset()
 
     # ------------------------------------------------------------------ settings
@@ -243,6 +246,7 @@ class Session:
         if self.following is not None and self.model.diary is not None:
             self.following.entries = self.model.diary.of(self.following.row)
         self.last_step_seconds = time.perf_counter() - began
+        self.last_step_days = days
         return self.last_step_seconds
 
     # ------------------------------------------------------------------ what to show
@@ -260,6 +264,31 @@ class Session:
             values = m.counts[m.spinup : m.day, :, k]
             out.setdefault(r.side, []).append(values if by_pattern else values.sum(axis=1))
         return {side: np.stack(v) for side, v in out.items()}
+
+    def window(self, outcome: str, first: dt.date, last: dt.date) -> dict[str, np.ndarray]:
+        """Return each side's sum of ``outcome`` from ``first`` to ``last`` (both included).
+
+        ``outcome`` is a measure or ``us_encounters.PATTERN``. A window may reach back into the
+        spin-up (before the start date), so a 30-day level early in a run is a full 30 days.
+
+        Returns:
+            ``{"current": sums, "reference": sums}``, one sum per seed.
+
+        Raises:
+            ScenarioError: the window is not within the days simulated so far.
+        """
+        measure, _, pattern = outcome.partition(".")
+        k = MEASURES.index(measure)
+        p = FLOW_PATTERNS.index(pattern) if pattern else slice(None)
+        out: dict[str, list[float]] = {}
+        for r in self.runs:
+            m = r.model
+            a = m.spinup + (first - self.start).days
+            b = m.spinup + (last - self.start).days + 1
+            if a < 0 or b > m.day or a >= b:
+                raise ScenarioError(f"{first} to {last} is not within the days run so far")
+            out.setdefault(r.side, []).append(float(m.counts[a:b, p, k].sum()))
+        return {side: np.array(v) for side, v in out.items()}
 
     def outcomes(self) -> pd.DataFrame:
         """Return the main outcomes so far: each side's mean over seeds and the difference.

@@ -43,11 +43,16 @@ def browser() -> Iterator[Browser]:
 class OfflinePage:
     """A browser tab on the app that may not reach anything but the app's server."""
 
-    def __init__(self, browser: Browser, url: str) -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    def __init__(
+        self, browser: Browser, url: str, width: int = 1400, height: int = 1000, **options
+    ) -> None:
+        self.context = browser.new_context(viewport={"width": width, "height": height}, **options)
         self.page: Page = self.context.new_page()
         self.outside: list[str] = []
         self.failed: list[str] = []
+        self.errors: list[str] = []  # the page's console errors and uncaught exceptions
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.route("**/*", self._route)
         self.page.on(
             "response", lambda r: r.status >= 400 and self.failed.append(f"{r.status} {r.url}")
@@ -73,12 +78,12 @@ class OfflinePage:
 
 
 @pytest.fixture
-def new_tab(browser: Browser, app_url: str) -> Iterator[Callable[[], OfflinePage]]:
+def new_tab(browser: Browser, app_url: str) -> Iterator[Callable[..., OfflinePage]]:
     """Open fresh browser sessions on the app (each its own browser context)."""
     tabs: list[OfflinePage] = []
 
-    def open_tab() -> OfflinePage:
-        tabs.append(OfflinePage(browser, app_url))
+    def open_tab(path: str = "", **options) -> OfflinePage:
+        tabs.append(OfflinePage(browser, app_url + path, **options))
         return tabs[-1]
 
     yield open_tab
@@ -87,6 +92,6 @@ def new_tab(browser: Browser, app_url: str) -> Iterator[Callable[[], OfflinePage
 
 
 @pytest.fixture
-def app(new_tab: Callable[[], OfflinePage]) -> OfflinePage:
+def app(new_tab: Callable[..., OfflinePage]) -> OfflinePage:
     """A fresh browser session on the app."""
     return new_tab()

@@ -1,0 +1,167 @@
+"""Words and numbers as people read them: outcome names, amounts with units, signed percentages.
+
+Plain functions (no widgets), shared by the app, the worksheet and the teacher's pages, so
+that one outcome or one lever reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+
+from migmodel.patterns import FLOW_PATTERNS
+from migmodel.schema import Number, ScenarioError
+
+MEASURE_NAMES: dict[str, str] = {
+    "departures": "Departures from home",
+    "us_encounters": "US border encounters",
+    "mexico_apprehensions": "Apprehensions in Mexico",
+    "darien_crossings": "Darién crossings",
+    "deaths": "Deaths and disappearances",
+    "legal_entries": "Legal entries (visas, parole)",
+    "returns": "Returns (removed, expelled, deported)",
+    "released_in_us": "Released in the US to pursue a claim",
+}
+"""Readable names of the outcomes a lesson records and the Comparison table shows."""
+PATTERN_NAMES: dict[str, str] = {
+    "northern_triangle": "Northern Triangle",
+    "transcontinental": "Trans-continental",
+    "crisis_states": "Crisis states",
+    "mexican": "Mexican",
+}
+STATUS_NAMES: dict[str, str] = {
+    "travelling": "travelling",
+    "waiting": "waiting",
+    "released_in_us": "released in the US to pursue a claim",
+    "evaded_into_us": "in the US, never encountered",
+    "entered_legally": "entered the US legally",
+    "returned": "returned",
+    "died": "dead or missing",
+    "settled_in_mexico": "settled in Mexico",
+}
+"""What a migrant's status means, in words (keys: :data:`migmodel.population.STATUSES`)."""
+
+
+def outcome_name(code: str) -> str:
+    """Return the readable name of an outcome.
+
+    ``us_encounters.mexican`` → ``US border encounters: Mexican``.
+    """
+    measure, _, pattern = code.partition(".")
+    name = MEASURE_NAMES.get(measure, measure.replace("_", " "))
+    if pattern:
+        name += f": {PATTERN_NAMES.get(pattern, pattern.replace('_', ' '))}"
+    return name
+
+
+assert set(PATTERN_NAMES) == set(FLOW_PATTERNS)
+
+
+def signed_percent(relative: float) -> str:
+    """Return a ratio as a signed percentage to one decimal (0.123 → ``+12.3%``); "" for NaN."""
+    if relative is None or not math.isfinite(relative):
+        return ""
+    return f"{100 * relative:+.1f}%"
+
+
+def whole(value: float, signed: bool = False) -> str:
+    """Return a count with thousands separators (``1,450``; signed: ``+1,450``)."""
+    if value is None or not math.isfinite(value):
+        return ""
+    return f"{value:+,.0f}" if signed else f"{value:,.0f}"
+
+
+def money(usd: float) -> str:
+    """Return dollars the short way: ``$333 M``, ``$1.5 bn``, ``$20 k``."""
+    for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if abs(usd) >= size:
+            return f"${usd / size:,.3g} {suffix}"
+    return f"${usd:,.0f}"
+
+
+def _plain(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.3g}"
+
+
+_UNITS = {
+    "share": lambda v: f"{100 * v:.0f}%" if round(100 * v, 6).is_integer() else f"{100 * v:.1f}%",
+    "USD/year": lambda v: f"{money(v)} a year",
+    "visas/year": lambda v: f"{_plain(v)} visas a year",
+    "people/day": lambda v: f"{_plain(v)} a day",
+    "people/month": lambda v: f"{_plain(v)} a month",
+    "days": lambda v: f"{_plain(v)} days",
+    "years": lambda v: f"{_plain(v)} years",
+    "×": lambda v: f"×{v:.2f}",
+    "× cut": lambda v: f"{v:.2f} × the cut",
+    "0–1": lambda v: f"{v:.2f}",
+}
+
+
+def amount(value: float, unit: str) -> str:
+    """Return a lever's value with its unit, as people read it (``$333 M a year``)."""
+    shown = _UNITS.get(unit)
+    return shown(value) if shown else f"{_plain(value)} {unit}".rstrip()
+
+
+def allowed(parameter: Number) -> str:
+    """Return the allowed range in the lever's own units: ``from $0 a year to $10 bn a year``."""
+    low, high = (amount(v, parameter.unit) for v in (parameter.low, parameter.high))
+    return f"from {low} to {high}"
+
+
+def parse_number(label: str, text: str, parameter: Number) -> float | int:
+    """Read what a user typed into a number field: ``1,450``, ``333e6``, ``$333M``, ``50%``.
+
+    Raises:
+        ScenarioError: the text is not a finite number, or it is out of range; the message
+            says what is allowed.
+    """
+    raw = str(text).strip().replace(",", "").replace("_", "").replace("$", "").replace(" ", "")
+    scale = 1.0
+    for suffix, factor in (("bn", 1e9), ("M", 1e6), ("k", 1e3), ("%", 0.01)):
+        if raw.endswith(suffix):
+            raw, scale = raw[: -len(suffix)], factor
+            break
+    try:
+        value = float(raw) * scale
+    except ValueError:
+        value = math.nan
+    problem = ""
+    if not math.isfinite(value):
+        problem = "is not a number"
+    elif parameter.integer and not value.is_integer():
+        problem = "must be a whole number"
+    elif not parameter.low <= value <= parameter.high:
+        problem = "is out of range"
+    if problem:
+        raise ScenarioError(f"{label}: {text!r} {problem}; allowed {allowed(parameter)}")
+    return int(value) if parameter.integer else value
+
+
+def slider_step(parameter: Number, value: float) -> float | None:
+    """Return a round slider step on whose grid the range ends and ``value`` all lie.
+
+    A slider snaps its value to its grid; with this step a value the user did not touch is
+    never moved (the default 1 of a 0–3 range would otherwise become 0.99). None: no round
+    step fits, use a number field.
+    """
+    span = parameter.high - parameter.low
+    for step in (1, 0.5, 0.25, 0.1, 0.05, 0.02, 0.01, 0.005, 0.001):
+        if step > span / 20:
+            continue
+        if all(abs(x / step - round(x / step)) < 1e-6 for x in (span, value - parameter.low)):
+            return step
+    return None
+
+
+__all__ = [
+    "MEASURE_NAMES",
+    "STATUS_NAMES",
+    "allowed",
+    "amount",
+    "money",
+    "outcome_name",
+    "parse_number",
+    "signed_percent",
+    "slider_step",
+    "whole",
+]

@@ -1,0 +1,86 @@
+"""The app as a class uses it: a phone, a projector, a whole lesson, the teacher's view."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+from test_app_in_browser import START, _choose, _step
+
+TITLE_BOXES = """
+(() => {
+  const chart = document.querySelector('.migmodel-charts').__vue__.chart;
+  return chart._componentsViews.filter(v => v.type === 'title').map(v => {
+    const r = v.group.getBoundingRect().clone();
+    r.applyTransform(v.group.getLocalTransform());
+    return [r.x, r.y, r.width, r.height];
+  });
+})()
+"""
+
+
+def _overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def test_no_console_errors_over_load_step_play_follow_and_a_whole_lesson(app):
+    page = app.page
+    _step(app)
+    expect(page.locator(".migmodel-notice")).to_have_count(0)  # "Press Step" is gone
+    page.get_by_role("button", name="Play").click()
+    before = app.date()
+    expect(page.locator(".migmodel-date")).not_to_have_text(before, timeout=15_000)
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_role("button", name="Play")).to_be_visible()
+    page.get_by_role("tab", name="Follow a migrant").click()
+    for _ in range(3):
+        page.get_by_role("button", name="Follow a random migrant").click()
+        expect(page.locator(".migmodel-notice")).to_contain_text("Following migrant")
+        _step(app)
+    expect(page.get_by_text("the agent stands for")).to_be_visible()
+    _choose(app, "Guided lesson", "freight trains")
+    for step in (1, 2, 3):
+        page.get_by_role("button", name="Do this step").click()
+        expect(page.locator(".migmodel-notice")).to_contain_text(f"Step {step} done")
+        if step < 3:
+            page.get_by_role("button", name="Next").click()
+    expect(page.locator(".migmodel-lesson")).to_contain_text("% change")
+    page.wait_for_timeout(500)
+    assert app.errors == []
+
+
+def test_teacher_notes_only_in_the_teacher_view(new_tab):
+    student, teacher = new_tab(), new_tab("?teacher")
+    for tab in (student, teacher):
+        _choose(tab, "Guided lesson", "freight trains")
+        expect(tab.page.locator(".migmodel-lesson")).to_contain_text("Step 1 of 3")
+    expect(teacher.page.get_by_text("Teacher notes")).to_be_visible()
+    assert "Expected observations" not in student.page.content()
+    assert student.page.get_by_text("Teacher notes").count() == 0
+
+
+def test_on_a_projector_nothing_overflows_and_chart_titles_do_not_overlap(new_tab):
+    app = new_tab(width=1024, height=768)
+    _step(app)
+    wide = app.page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= 1024
+    boxes = app.page.evaluate(TITLE_BOXES)
+    assert len(boxes) == 6
+    clashes = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if _overlap(a, b)]
+    assert clashes == []
+    assert app.errors == []
+
+
+def test_on_a_phone_step_is_reachable_and_works_by_touch(new_tab):
+    app = new_tab(width=390, height=844, has_touch=True, is_mobile=True)
+    expect(app.page.locator(".migmodel-date")).to_have_text(START)
+    button = app.page.get_by_role("button", name="Step")
+    button.tap()
+    expect(app.page.locator(".migmodel-date")).to_have_text("08 October 2021")
+    box = button.bounding_box()
+    assert box and 0 <= box["x"] and box["x"] + box["width"] <= 390
+    assert app.page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert app.page.locator(".migmodel-side").is_hidden()  # the settings: closed at first
+    app.page.get_by_role("button", name="Settings").tap()
+    expect(app.page.get_by_text("Switch on a policy")).to_be_visible()
+    app.page.get_by_role("button", name="Close settings").tap()
+    expect(app.page.locator(".migmodel-side")).to_be_hidden()
+    assert app.errors == []
