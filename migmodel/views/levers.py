@@ -90,6 +90,13 @@ def Levers(session: Session, act: Act, version: int = 0) -> None:
             max=10,
             on_value=lambda v: act(lambda: _guarded(session, ensemble_size=v)),
         )
+        if session.written().calibration is not None:
+            solara.Checkbox(
+                label="Posterior draws too: run i takes the calibration's draw i, so the bands "
+                "carry parameter uncertainty as well as chance",
+                value=s.draws,
+                on_value=lambda v: act(lambda: session.change(draws=bool(v))),
+            )
     NumberField(
         "Seed", SEED, s.seed, lambda v: act(lambda: session.change(seed=int(v))), act, version
     )

@@ -52,12 +52,20 @@ def Comparison(session: Session, version: int = 0) -> None:
         Prose("Choose *compare* or *ensemble* under **Runs** to compare with a reference.")
         return
     seeds = len(session.seeds)
+    drawn = [r.draw for r in session.runs if r.side == "current" and r.draw]
     Prose(
         f"Reference: **{REFERENCES[session.settings.reference]}**, on the same "
-        f"{'seeds' if seeds > 1 else 'seed'} ({', '.join(map(str, session.seeds))}). "
+        f"{'seeds' if seeds > 1 else 'seed'} ({', '.join(map(str, session.seeds))})"
+        + (f" and posterior draws ({', '.join(map(str, drawn))})" if drawn else "")
+        + ". "
         + (
-            "The interval is a 95% confidence interval of the paired difference over seeds: "
-            "a difference whose interval includes 0 may be noise."
+            "The interval is a 95% confidence interval of the paired difference over "
+            + (
+                "seeds and posterior draws: it carries the parameters' uncertainty too; "
+                if drawn
+                else "seeds: "
+            )
+            + "a difference whose interval includes 0 may be noise."
             if seeds > 1
             else "One seed shows one possible run: use *ensemble* to tell signal from noise."
         )
