@@ -41,7 +41,7 @@ def calibrated(raw: dict[str, Any], path: Path, draw: int = 0) -> dict[str, Any]
     for name, value in values.items():
         try:
             integer = parameter(name).integer and isinstance(value, float)
-            if name.startswith("policies.") and policy_table(out, name) is None:
+            if name.startswith("policies.") and not _switched_on(out, name):
                 continue  # a policy the scenario does not (or no longer) switch on
             set_parameter(out, name, round(value) if integer else value)
         except ScenarioError as err:
@@ -69,3 +69,11 @@ def _posterior_draw(path: Path, data: dict[str, Any], draw: int) -> dict[str, fl
             f"draw = {draw} is not in {name.name}: it has draws 1–{len(table)} (0 = the median)"
         )
     return {k: float(v) for k, v in rows.iloc[0].drop("draw").items()}
+
+
+def _switched_on(raw: dict[str, Any], name: str) -> bool:
+    """Return whether the scenario data switch on the policy instance ``name`` addresses."""
+    try:
+        return policy_table(raw, name) is not None
+    except ScenarioError:  # fewer instances than the name's #K
+        return False
