@@ -242,7 +242,7 @@ def _write(
         "[parameters]  # the posterior median of each",
         *(f'"{k}" = {float(v)!r}' for k, v in concrete.items()),
         "",
-        "[drivers]  # log push = level + trend × years from March 2022 + shifts",
+        "[drivers_model]  # log push = level + trend × years from March 2022 + shifts",
         *(f'"{k}" = {float(v)!r}' for k, v in coefficients.items()),
         "",
         "[provenance]",

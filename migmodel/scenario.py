@@ -371,7 +371,7 @@ def calibrated(raw: dict[str, Any], path: Path, draw: int = 0) -> dict[str, Any]
     for name, value in values.items():
         try:
             integer = parameter(name).integer and isinstance(value, float)
-            if name.startswith("policies.") and _policy_table(out, name) is None:
+            if name.startswith("policies.") and not _switched_on(out, name):
                 continue  # a policy the scenario does not (or no longer) switch on
             set_parameter(out, name, round(value) if integer else value)
         except ScenarioError as err:
@@ -477,3 +477,11 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     if "name" not in over:  # a child file is named after itself, not its parent
         out.pop("name", None)
     return out
+
+
+def _switched_on(raw: dict[str, Any], name: str) -> bool:
+    """Return whether the scenario data switch on the policy instance ``name`` addresses."""
+    try:
+        return _policy_table(raw, name) is not None
+    except ScenarioError:  # fewer instances than the name's #K
+        return False

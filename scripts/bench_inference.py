@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--calibration", type=Path, default=CALIBRATION)
     args = parser.parse_args()
     calibration = load_calibration(args.calibration)
-    coefficients = read_toml(calibration.out / "parameters.toml")["drivers"]
+    coefficients = read_toml(calibration.out / "parameters.toml")["drivers_model"]
     rng = np.random.default_rng(1)
     names = list(calibration.priors)
     samples = [

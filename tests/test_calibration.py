@@ -147,7 +147,7 @@ def test_the_calibration_pipeline_end_to_end_on_a_tiny_configuration(tmp_path):
     # the drivers multiplier is written as the push of each Northern Triangle nationality
     assert {"push.GTM", "push.HND", "push.SLV"} <= set(posterior.columns)
     assert provenance["evaluations"] >= calibration.abc.population
-    assert provenance["free_parameters"] == len(written["drivers"]) + 2
+    assert provenance["free_parameters"] == len(written["drivers_model"]) + 2
     assert provenance["data_points"] > 0 and len(provenance["data_version"]) == 12
     trace = pd.read_csv(out / "trace.csv")
     assert list(trace.columns) == [
