@@ -18,7 +18,8 @@ from solara.widgets.widgets import HTML
 from migmodel.lessons import CHARTS, builtin_lessons, load_lesson
 from migmodel.schema import ScenarioError
 from migmodel.views.classroom import Classroom, record_table
-from migmodel.views.figures import HIGHLIGHT, charts_option, map_option, rolling
+from migmodel.views.figures import HIGHLIGHT, charts_option, rolling
+from migmodel.views.mapview import map_option
 from migmodel.views.session import Session
 
 LESSONS = builtin_lessons()

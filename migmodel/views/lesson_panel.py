@@ -95,7 +95,7 @@ def LessonPanel(
     n = len(lesson.steps)
     with solara.Card(lesson.title, subtitle=lesson.question, classes=["migmodel-lesson"]):
         Prose(f"**Step {i + 1} of {n}: {step.title}**\n\n{step.prompt}")
-        Prose(f"**What to notice** (marked in orange): {step.notice}", style={"color": "#8a4b08"})
+        Prose(f"**What to notice** (marked in cyan): {step.notice}", style={"color": "#8a4b08"})
         with solara.Row(style={"flex-wrap": "wrap"}):
             solara.Button("Previous", disabled=i == 0, on_click=lambda: act(lambda: room.go(i - 1)))
             solara.Button(

@@ -22,9 +22,10 @@ from solara.components.echarts import EchartsWidget
 
 from migmodel.schema import ScenarioError
 from migmodel.views.classroom import Classroom
-from migmodel.views.figures import MAP_NAME, charts_option, map_geojson, map_option
+from migmodel.views.figures import MAP_NAME, charts_option
 from migmodel.views.lesson_panel import LessonPanel, LessonPicker, teacher_view
 from migmodel.views.levers import Levers
+from migmodel.views.mapview import map_geojson, map_option
 from migmodel.views.prose import Prose
 from migmodel.views.session import STEP_DAYS, Session
 from migmodel.views.tabs import Comparison, Export, FollowMigrant

@@ -233,8 +233,16 @@ class Session:
         return self.last_step_seconds
 
     # ------------------------------------------------------------------ what to show
-    def series(self, measure: str, by_pattern: bool = False) -> dict[str, np.ndarray]:
+    def series(
+        self, measure: str, by_pattern: bool = False, lead: int = 0
+    ) -> dict[str, np.ndarray]:
         """Return daily values of ``measure`` so far, for each side, stacked over seeds.
+
+        Args:
+            measure: one of the model's measures.
+            by_pattern: keep the flow patterns apart.
+            lead: days of the spin-up to put first (at most the spin-up), so that a running
+                sum has its whole window from the start date on.
 
         Returns:
             ``{"current": array, "reference": array}`` (the latter only when comparing); each
@@ -244,7 +252,7 @@ class Session:
         out: dict[str, list[np.ndarray]] = {}
         for r in self.runs:
             m = r.model
-            values = m.counts[m.spinup : m.day, :, k]
+            values = m.counts[m.spinup - min(lead, m.spinup) : m.day, :, k]
             out.setdefault(r.side, []).append(values if by_pattern else values.sum(axis=1))
         return {side: np.stack(v) for side, v in out.items()}
 
