@@ -276,3 +276,14 @@ def test_teacher_notes_are_absent_from_the_student_view():
             rc.close()
 
     asyncio.run(main())
+
+
+def test_lesson_3_visas_flow_from_the_first_day_as_its_notes_say():
+    """Lesson 3's notes: a lever switched on in a lesson has no start date, so the policy is in
+    force from the spin-up and its 60 processing days have passed by 1 October: about 820
+    visas a day from the first day (300,000 a year)."""
+    room = walked("03_temporary_worker_visas")
+    legal = room.session.series("legal_entries")["current"][0]
+    assert legal[0] > 0
+    assert legal[:30].mean() == pytest.approx(300_000 / 365.25, rel=0.1)
+    assert "visas are given from the first day" in room.lesson.steps[0].notice

@@ -150,7 +150,13 @@ def Choice(
 @solara.component
 def PolicyCard(session: Session, act: Act, index: int, spec: dict[str, Any], cls: type) -> None:
     """One active policy: what it does, when, and a control per declared parameter."""
-    when = f"from {spec.get('start') or 'the start'} to {spec.get('end') or 'the end'}"
+    if spec.get("start"):
+        when = f"from {spec['start']} to {spec.get('end') or 'the end'}"
+    else:  # no date of its own: in force before the run starts, so no delay counts
+        when = (
+            f"in force since before the start date (the spin-up) to {spec.get('end') or 'the end'}"
+            "; delays counted from a policy's start, such as processing days, do not apply"
+        )
     with solara.Card(spec["name"].replace("_", " "), subtitle=f"{cls.summary()} ({when})"):
         for key, parameter in cls.parameters.items():
             ParameterControl(
