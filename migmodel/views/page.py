@@ -29,6 +29,7 @@ from migmodel.views.mapview import map_geojson, map_option
 from migmodel.views.prose import Prose
 from migmodel.views.session import STEP_DAYS, Session
 from migmodel.views.tabs import Comparison, Export, FollowMigrant
+from migmodel.views.teacher import ClassPage
 
 ABOUT = (Path(__file__).with_name("about.md")).read_text(encoding="utf-8")
 CSS = (Path(__file__).with_name("page.css")).read_text(encoding="utf-8")
@@ -180,6 +181,8 @@ def Main(
         with solara.Card("About the model", classes=["migmodel-about"]):
             Prose(ABOUT)
             solara.Button("Close", text=True, on_click=lambda: about.set(False))
+    if teacher:
+        ClassPage(version)
     if classroom is not None:
         LessonPanel(classroom, act, set_classroom, version, teacher)
     kind, message = notice
