@@ -332,3 +332,19 @@ def test_a_handed_in_worksheet_shows_on_the_teacher_page(tmp_path, monkeypatch):
     assert data.loc[0, "answer"] == "Mexico apprehends more than the US encounters."
     student.close()
     teacher.close()
+
+
+def test_lesson_5_zooms_on_the_surge_with_a_marker_at_its_date():
+    room = walked("05_late_2023_natural_experiment")
+    room.go(1)
+    option = charts_option(room.session, room.highlight(), zoom=room.zoom())
+    assert {x["min"] for x in option["xAxis"]} == {"2023-10-01"}
+    line = next(s for s in option["series"] if s["name"] == "All patterns" and s["xAxisIndex"] == 1)
+    shown = [d for d, _ in line["data"]]
+    assert shown[0] == "2023-10-01" and shown[-1] == "2024-02-29"
+    assert len(shown) == (dt.date(2024, 2, 29) - dt.date(2023, 10, 1)).days + 1  # every day
+    marks = {m["xAxis"] for s in option["series"] if "markLine" in s for m in s["markLine"]["data"]}
+    assert "2023-12-20" in marks  # Mexico's surge
+    observed = [s for s in option["series"] if s["name"] == "CBP observed (month)"]
+    assert observed == []  # the data end in September 2023: no observed month in the window
+    assert "not with data" in room.step.prompt  # and the step says so

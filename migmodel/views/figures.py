@@ -95,19 +95,28 @@ def panel_layout(columns: int, large: bool = False) -> dict[str, Any]:
 
 
 def charts_option(
-    session: Session, highlight: tuple[str, ...] = (), large: bool = False
+    session: Session,
+    highlight: tuple[str, ...] = (),
+    large: bool = False,
+    zoom: tuple[dt.date, dt.date] | None = None,
 ) -> dict[str, Any]:
     """Return the time-series charts: every panel of :data:`PANELS`, both sides.
 
     Lines are means over seeds, each value the sum over the last :data:`WINDOW` days. In
     ensemble mode a band spans the lowest to the highest seed, so a difference smaller than
     the bands is noise. Solid lines: the current levers; dashed: the reference. Panels named
-    ``chart:NAME`` in ``highlight`` are framed and their titles marked.
+    ``chart:NAME`` in ``highlight`` are framed and their titles marked. ``zoom`` (first and
+    last date) shows every day of that window alone, as a lesson step may ask.
     """
     start = session.start
     total_days = session.model.scenario.days
     end = start + dt.timedelta(days=total_days)
     days = sample_days(session.days_done, total_days)
+    first, last = start, end
+    if zoom:  # every day of the window, and nothing outside it (the y axes fit the window)
+        first, last = zoom
+        days = np.arange((first - start).days, min((last - start).days + 1, session.days_done))
+        days = days[days >= 0]
     dates = [(start + dt.timedelta(days=int(d))).isoformat() for d in days]
     grids, xs, ys, titles, series = [], [], [], [], []
     font = 15 if large else 11
@@ -125,8 +134,8 @@ def charts_option(
             {
                 "type": "time",
                 "gridIndex": i,
-                "min": start.isoformat(),
-                "max": end.isoformat(),
+                "min": first.isoformat(),
+                "max": last.isoformat(),
                 "axisLabel": {"fontSize": font - 1, "hideOverlap": True},
             }
         )
@@ -150,7 +159,7 @@ def charts_option(
             }
         )
         lead = min(WINDOW - 1, session.model.spinup)  # no ramp: the spin-up days count
-        first = len(series)
+        panel_start = len(series)
         for side, values in session.series(measure, by_pattern, lead).items():
             values = rolling(values)[:, lead:][:, days]
             if by_pattern:
@@ -161,10 +170,10 @@ def charts_option(
                 label = PATTERN_LABELS.get(key, "All patterns")
                 colour = PATTERN_COLOURS.get(key, TOTAL_COLOUR)
                 series += _line(i, side, label, colour, dates, by_seed)
-        if len(series) > first:
-            series[first]["markLine"] = _events(session, label=i == 0, large=large)
+        if len(series) > panel_start:
+            series[panel_start]["markLine"] = _events(session, label=i == 0, large=large)
         if measure == "us_encounters" and not by_pattern:
-            series += _observed(i, start, end)
+            series += _observed(i, first, last)
     return {
         "animation": False,
         "title": titles,

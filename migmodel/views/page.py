@@ -199,7 +199,9 @@ def Main(
     ).key("map")  # keyed: each keeps its own widget when a lesson panel appears above
     with solara.Column(classes=["migmodel-charts-box"], style={"width": "100%"}):
         Chart(
-            lambda: charts_option(session, highlight, large=large),
+            lambda: charts_option(
+                session, highlight, large=large, zoom=classroom.zoom() if classroom else None
+            ),
             (version, large),
             "migmodel-charts",
             520,
