@@ -101,6 +101,7 @@ class Session:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
+        self._written: tuple[str, Scenario] | None = None
         self.runs: list[Run] = []
         self.following: Following | None = None
         self.last_step_seconds = 0.0
@@ -110,8 +111,11 @@ class Session:
 
     # ------------------------------------------------------------------ settings
     def written(self) -> Scenario:
-        """Return the chosen scenario as its file defines it."""
-        return load_scenario(self.settings.scenario)
+        """Return the chosen scenario as its file defines it (read once per scenario)."""
+        name = self.settings.scenario
+        if self._written is None or self._written[0] != name:
+            self._written = (name, load_scenario(name))
+        return self._written[1]
 
     def policies(self) -> list[dict[str, Any]]:
         """Return the active policies as ``[[policies]]`` tables (the levers shown)."""
