@@ -51,6 +51,7 @@ _STEP_KEYS = (
     "expect",
     "measure",
     "since",
+    "zoom",
 )
 DIRECTIONS = ("up", "down")
 MEASURE_KINDS: dict[str, str] = {
@@ -82,6 +83,8 @@ class Step:
             tests on the lesson's seed); for ``measure = "change"``, of the change.
         measure: what ``record`` takes, one of :data:`MEASURE_KINDS`.
         since: the first date of a ``change`` or a ``total`` (None: the scenario's start).
+        zoom: the first and last dates the charts show while the step is shown (None: the
+            whole scenario).
     """
 
     title: str
@@ -95,6 +98,7 @@ class Step:
     expect: dict[str, str] = field(default_factory=dict)
     measure: str = "total"
     since: dt.date | None = None
+    zoom: tuple[dt.date, dt.date] | None = None
 
 
 @dataclass(frozen=True)
@@ -221,7 +225,24 @@ def _step(n: int, raw: Any, scenario: Scenario, network: Network) -> Step:
         expect=dict(expect),
         measure=measure,
         since=since,
+        zoom=_zoom(where, raw, scenario),
     )
+
+
+def _zoom(where: str, raw: dict[str, Any], scenario: Scenario) -> tuple[dt.date, dt.date] | None:
+    if "zoom" not in raw:
+        return None
+    pair = raw["zoom"]
+    if not isinstance(pair, list) or len(pair) != 2:
+        raise ScenarioError(f"{where} zoom must be [first date, last date]")
+    first, last = (check_date(f"{where} zoom", d) for d in pair)
+    end = scenario.start + dt.timedelta(days=scenario.days)
+    if not scenario.start <= first < last <= end:
+        raise ScenarioError(
+            f"{where} zoom = [{first}, {last}] must be two dates in order within "
+            f"{scenario.start} to {end}"
+        )
+    return first, last
 
 
 def _measure(

@@ -10,6 +10,7 @@ import io
 import re
 from html.parser import HTMLParser
 
+import ipyvuetify as v
 import pandas as pd
 import pytest
 import solara
@@ -18,7 +19,8 @@ from solara.widgets.widgets import HTML
 from migmodel.lessons import CHARTS, builtin_lessons, load_lesson
 from migmodel.schema import ScenarioError
 from migmodel.views.classroom import Classroom, record_table
-from migmodel.views.figures import HIGHLIGHT, charts_option, map_option, rolling
+from migmodel.views.figures import HIGHLIGHT, charts_option, rolling
+from migmodel.views.mapview import map_option
 from migmodel.views.session import Session
 
 LESSONS = builtin_lessons()
@@ -275,3 +277,74 @@ def test_teacher_notes_are_absent_from_the_student_view():
             rc.close()
 
     asyncio.run(main())
+
+
+def test_lesson_3_visas_flow_from_the_first_day_as_its_notes_say():
+    """Lesson 3's notes: a lever switched on in a lesson has no start date, so the policy is in
+    force from the spin-up and its 60 processing days have passed by 1 October: about 820
+    visas a day from the first day (300,000 a year)."""
+    room = walked("03_temporary_worker_visas")
+    legal = room.session.series("legal_entries")["current"][0]
+    assert legal[0] > 0
+    assert legal[:30].mean() == pytest.approx(300_000 / 365.25, rel=0.1)
+    assert "visas are given from the first day" in room.lesson.steps[0].notice
+
+
+def test_a_handed_in_worksheet_shows_on_the_teacher_page(tmp_path, monkeypatch):
+    from migmodel.views.lesson_panel import WorksheetBar
+    from migmodel.views.teacher import ClassPage
+
+    monkeypatch.setenv("MIGMODEL_CLASS_DIR", str(tmp_path))
+    room = Classroom(load_lesson("02_enforcement_and_the_balloon"), Session())
+    room.do()  # step 1: runs to the end of December and records two numbers
+    room.answers[0] = "Mexico apprehends more than the US encounters."
+    notices: list[str] = []
+
+    def act(action) -> None:
+        try:
+            notices.append(action())
+        except ScenarioError as error:
+            notices.append(f"refused: {error}")
+
+    _, student = solara.render(WorksheetBar(room, act, lambda _: None), handle_error=False)
+    fields = {w.label: w for w in student.find(v.TextField).widgets}
+    fields["Class code"].v_model = "Period 3"
+    hand = next(b for b in student.find(v.Btn).widgets if "Hand in" in b.children)
+    hand.click()
+    assert notices[-1] == "refused: Type your name before handing in the worksheet."
+    fields["Your name"].v_model = "Ana"
+    hand.click()
+    assert notices[-1] == "Worksheet handed in to class Period 3 as Ana."
+
+    _, teacher = solara.render(ClassPage(), handle_error=False)
+    code = next(w for w in teacher.find(v.TextField).widgets if w.label == "Class code")
+    code.v_model = "period 3"  # codes are read without case or spaces
+    code.fire_event("focusout")
+    shown = " ".join(str(w.unsafe_innerHTML) for w in teacher.find(HTML).widgets)
+    assert "1 worksheet(s) handed in" in shown and "Ana" in shown
+    assert "Mexico apprehends more than the US encounters." in shown
+    nt = room.records_of(0).set_index("outcome").loc["us_encounters.northern_triangle"]
+    assert f"{nt['current']:,.0f}" in shown  # the student's numbers
+    from migmodel.views.submissions import class_csv
+
+    data = pd.read_csv(io.StringIO(class_csv("period 3")))
+    assert set(data["student"]) == {"Ana"} and len(data) == 2
+    assert data.loc[0, "answer"] == "Mexico apprehends more than the US encounters."
+    student.close()
+    teacher.close()
+
+
+def test_lesson_5_zooms_on_the_surge_with_a_marker_at_its_date():
+    room = walked("05_late_2023_natural_experiment")
+    room.go(1)
+    option = charts_option(room.session, room.highlight(), zoom=room.zoom())
+    assert {x["min"] for x in option["xAxis"]} == {"2023-10-01"}
+    line = next(s for s in option["series"] if s["name"] == "All patterns" and s["xAxisIndex"] == 1)
+    shown = [d for d, _ in line["data"]]
+    assert shown[0] == "2023-10-01" and shown[-1] == "2024-02-29"
+    assert len(shown) == (dt.date(2024, 2, 29) - dt.date(2023, 10, 1)).days + 1  # every day
+    marks = {m["xAxis"] for s in option["series"] if "markLine" in s for m in s["markLine"]["data"]}
+    assert "2023-12-20" in marks  # Mexico's surge
+    observed = [s for s in option["series"] if s["name"] == "CBP observed (month)"]
+    assert observed == []  # the data end in September 2023: no observed month in the window
+    assert "not with data" in room.step.prompt  # and the step says so

@@ -18,7 +18,8 @@ from solara.components.echarts import EchartsWidget
 
 from migmodel.model import MEASURES
 from migmodel.schema import ScenarioError
-from migmodel.views.figures import WINDOW, charts_option, map_option, rolling, sample_days
+from migmodel.views.figures import WINDOW, charts_option, rolling, sample_days
+from migmodel.views.mapview import map_option
 from migmodel.views.page import Explorer, Levers, Page
 from migmodel.views.session import Session, Settings
 from policies import available
@@ -189,9 +190,31 @@ def test_the_charts_plot_30_day_sums_of_both_runs(stepped):
     assert set(by_name) == {"All patterns", "All patterns (reference)"}
     points = by_name["All patterns"]["data"]
     days = sample_days(stepped.days_done, stepped.model.scenario.days)
-    expected = rolling(stepped.series("mexico_apprehensions")["current"])[0, days]
-    assert [y for _, y in points] == pytest.approx(expected.round())
+    model = stepped.model
+    daily = model.counts[:, :, MEASURES.index("mexico_apprehensions")].sum(axis=1)
+    # no start-up ramp: each sum has its whole 30 days, the first ones from the spin-up
+    expected = [daily[model.spinup + d - WINDOW + 1 : model.spinup + d + 1].sum() for d in days]
+    assert [y for _, y in points] == pytest.approx(np.round(expected))
+    assert points[0][1] > 20 * daily[model.spinup]  # a month's level on the first day
     assert points[-1][0] == (stepped.date - dt.timedelta(days=1)).isoformat()
+
+
+def test_historical_charts_mark_policy_events_and_show_observed_months():
+    session = Session(Settings(scenario="historical", mode="single"))
+    session.step(30)
+    option = charts_option(session)
+    marks = [s["markLine"]["data"] for s in option["series"] if "markLine" in s]
+    assert len(marks) == len(option["grid"])  # every panel
+    dated = {str(p["start"]) for p in session.policies() if p.get("start")}
+    assert dated and {m["xAxis"] for m in marks[0]} == dated
+    observed = [s for s in option["series"] if s["name"] == "CBP observed (month)"]
+    assert len(observed) == 1 and observed[0]["xAxisIndex"] == 1  # beside all-pattern encounters
+    months = dict(observed[0]["data"])
+    assert months["2019-10-31"] == 45_139  # CBP's October 2019, from experiments/data
+    assert max(months) <= "2023-09-30"  # the data end there
+    baseline = charts_option(Session(Settings(mode="single")))["series"]
+    shown = [d for s in baseline if s["name"] == "CBP observed (month)" for d, _ in s["data"]]
+    assert shown and min(shown) == "2021-10-31"  # only the months within the scenario's dates
 
 
 def test_ensemble_charts_have_bands():
@@ -246,7 +269,14 @@ def test_the_page_renders_and_steps_without_a_browser():
         _buttons(rc, "Step")[0].click()
         assert _map(rc).option["title"]["text"] == "08 October 2021"
         _buttons(rc, "Play")[0].click()
-        await asyncio.sleep(1.0)
+        for _ in range(100):  # two steps or more, however busy the machine
+            await asyncio.sleep(0.1)
+            if _map(rc).option["title"]["text"] not in (
+                "01 October 2021",
+                "08 October 2021",
+                "15 October 2021",
+            ):
+                break
         _buttons(rc, "Pause")[0].click()
         shown = dt.datetime.strptime(_map(rc).option["title"]["text"], "%d %B %Y").date()
         assert shown > dt.date(2021, 10, 15)

@@ -61,6 +61,10 @@ class Classroom:
         """The elements the step shown points at."""
         return self.step.highlight
 
+    def zoom(self) -> tuple[dt.date, dt.date] | None:
+        """The dates the charts show while the step is shown (None: the whole scenario)."""
+        return self.step.zoom
+
     def go(self, index: int) -> None:
         """Show step ``index`` (clipped to the lesson)."""
         self.index = min(max(index, 0), len(self.lesson.steps) - 1)

@@ -15,6 +15,7 @@ import solara
 from migmodel.lessons import Lesson, builtin_lessons, load_lesson
 from migmodel.views.classroom import Classroom, record_table
 from migmodel.views.prose import Prose
+from migmodel.views.submissions import hand_in
 
 Act = Callable[[Callable[[], str | None]], None]
 
@@ -95,7 +96,7 @@ def LessonPanel(
     n = len(lesson.steps)
     with solara.Card(lesson.title, subtitle=lesson.question, classes=["migmodel-lesson"]):
         Prose(f"**Step {i + 1} of {n}: {step.title}**\n\n{step.prompt}")
-        Prose(f"**What to notice** (marked in orange): {step.notice}", style={"color": "#8a4b08"})
+        Prose(f"**What to notice** (marked in cyan): {step.notice}", style={"color": "#8a4b08"})
         with solara.Row(style={"flex-wrap": "wrap"}):
             solara.Button("Previous", disabled=i == 0, on_click=lambda: act(lambda: room.go(i - 1)))
             solara.Button(
@@ -132,13 +133,22 @@ def WorksheetBar(
 ) -> None:
     """The student's name, the worksheet's downloads, and leaving the lesson."""
     key = room.lesson.key
+    code, set_code = solara.use_state("")
     with solara.Column(style={"margin-top": "8px"}):
-        solara.InputText(
-            "Your name",
-            value=room.student,
-            on_value=lambda name: setattr(room, "student", name),
-            continuous_update=True,
-        )
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            solara.InputText(
+                "Your name",
+                value=room.student,
+                on_value=lambda name: setattr(room, "student", name),
+                continuous_update=True,
+            )
+            solara.InputText("Class code", value=code, on_value=set_code, continuous_update=True)
+            solara.Button(
+                "Hand in",
+                icon_name="mdi-send",
+                disabled=not code.strip(),
+                on_click=lambda: act(lambda: hand_in(room, code)),
+            )
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.FileDownload(
                 room.worksheet,

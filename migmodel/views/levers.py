@@ -9,6 +9,7 @@ number, ``nan`` or a value out of range gets a notice, never a traceback.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -34,10 +35,16 @@ SLOW_MEGABYTES = 1000.0
 the change is made only when asked for a second time."""
 
 
-def policy_label(name: str) -> str:
-    """Return a policy's name and one-line description, as the picker lists it."""
-    summary = available()[name].summary().rstrip(".")
-    return f"{name.replace('_', ' ')}: {summary}"
+@cache
+def policy_labels() -> dict[str, str]:
+    """Return each policy's name and one-line description, as the picker lists them.
+
+    Label → name; the policies are looked up once, not at every step.
+    """
+    return {
+        f"{name.replace('_', ' ')}: {cls.summary().rstrip('.')}": name
+        for name, cls in sorted(available().items())
+    }
 
 
 def scale_cost(session: Session, people_per_agent: int, seeds: int) -> tuple[float, float]:
@@ -109,10 +116,10 @@ def Levers(session: Session, act: Act, version: int = 0) -> None:
         version,
     )
     Prose("### Policies")
-    known = available()
+    known = solara.use_memo(available, [])
     for index, spec in enumerate(session.policies()):
         PolicyCard(session, act, index, spec, known[spec["name"]])
-    labels = {policy_label(name): name for name in sorted(known)}
+    labels = policy_labels()
     solara.Select(
         "Switch on a policy",
         values=list(labels),
@@ -157,7 +164,13 @@ def Choice(
 @solara.component
 def PolicyCard(session: Session, act: Act, index: int, spec: dict[str, Any], cls: type) -> None:
     """One active policy: what it does, when, and a control per declared parameter."""
-    when = f"from {spec.get('start') or 'the start'} to {spec.get('end') or 'the end'}"
+    if spec.get("start"):
+        when = f"from {spec['start']} to {spec.get('end') or 'the end'}"
+    else:  # no date of its own: in force before the run starts, so no delay counts
+        when = (
+            f"in force since before the start date (the spin-up) to {spec.get('end') or 'the end'}"
+            "; delays counted from a policy's start, such as processing days, do not apply"
+        )
     with solara.Card(spec["name"].replace("_", " "), subtitle=f"{cls.summary()} ({when})"):
         for key, parameter in cls.parameters.items():
             ParameterControl(

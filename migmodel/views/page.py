@@ -22,12 +22,14 @@ from solara.components.echarts import EchartsWidget
 
 from migmodel.schema import ScenarioError
 from migmodel.views.classroom import Classroom
-from migmodel.views.figures import MAP_NAME, charts_option, map_geojson, map_option
+from migmodel.views.figures import MAP_NAME, charts_option
 from migmodel.views.lesson_panel import LessonPanel, LessonPicker, teacher_view
 from migmodel.views.levers import Levers
+from migmodel.views.mapview import map_geojson, map_option
 from migmodel.views.prose import Prose
 from migmodel.views.session import STEP_DAYS, Session
 from migmodel.views.tabs import Comparison, Export, FollowMigrant
+from migmodel.views.teacher import ClassPage
 
 ABOUT = (Path(__file__).with_name("about.md")).read_text(encoding="utf-8")
 CSS = (Path(__file__).with_name("page.css")).read_text(encoding="utf-8")
@@ -179,6 +181,8 @@ def Main(
         with solara.Card("About the model", classes=["migmodel-about"]):
             Prose(ABOUT)
             solara.Button("Close", text=True, on_click=lambda: about.set(False))
+    if teacher:
+        ClassPage(version)
     if classroom is not None:
         LessonPanel(classroom, act, set_classroom, version, teacher)
     kind, message = notice
@@ -195,7 +199,9 @@ def Main(
     ).key("map")  # keyed: each keeps its own widget when a lesson panel appears above
     with solara.Column(classes=["migmodel-charts-box"], style={"width": "100%"}):
         Chart(
-            lambda: charts_option(session, highlight, large=large),
+            lambda: charts_option(
+                session, highlight, large=large, zoom=classroom.zoom() if classroom else None
+            ),
             (version, large),
             "migmodel-charts",
             520,

@@ -107,6 +107,7 @@ class Session:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
+        self._written: tuple[str, Scenario] | None = None
         self.runs: list[Run] = []
         self.following: Following | None = None
         self.last_step_seconds = 0.0
@@ -116,8 +117,11 @@ class Session:
 
     # ------------------------------------------------------------------ settings
     def written(self) -> Scenario:
-        """Return the chosen scenario as its file defines it."""
-        return load_scenario(self.settings.scenario)
+        """Return the chosen scenario as its file defines it (read once per scenario)."""
+        name = self.settings.scenario
+        if self._written is None or self._written[0] != name:
+            self._written = (name, load_scenario(name))
+        return self._written[1]
 
     def policies(self) -> list[dict[str, Any]]:
         """Return the active policies as ``[[policies]]`` tables (the levers shown)."""
@@ -250,8 +254,16 @@ class Session:
         return self.last_step_seconds
 
     # ------------------------------------------------------------------ what to show
-    def series(self, measure: str, by_pattern: bool = False) -> dict[str, np.ndarray]:
+    def series(
+        self, measure: str, by_pattern: bool = False, lead: int = 0
+    ) -> dict[str, np.ndarray]:
         """Return daily values of ``measure`` so far, for each side, stacked over seeds.
+
+        Args:
+            measure: one of the model's measures.
+            by_pattern: keep the flow patterns apart.
+            lead: days of the spin-up to put first (at most the spin-up), so that a running
+                sum has its whole window from the start date on.
 
         Returns:
             ``{"current": array, "reference": array}`` (the latter only when comparing); each
@@ -261,7 +273,7 @@ class Session:
         out: dict[str, list[np.ndarray]] = {}
         for r in self.runs:
             m = r.model
-            values = m.counts[m.spinup : m.day, :, k]
+            values = m.counts[m.spinup - min(lead, m.spinup) : m.day, :, k]
             out.setdefault(r.side, []).append(values if by_pattern else values.sum(axis=1))
         return {side: np.stack(v) for side, v in out.items()}
 

@@ -96,13 +96,15 @@ def worksheet_html(room: Classroom) -> str:
 
 def _chart(session: Session, width: int = 640, height: int = 220) -> str:
     """US encounters by flow pattern (30-day sums): current solid, reference dashed, as SVG."""
-    series = session.series("us_encounters", by_pattern=True)
     if session.days_done < 2:
         return "<p>Nothing run yet.</p>"
-    top = max(float(rolling(v).mean(axis=0).max()) for v in series.values()) or 1.0
+    lead = min(WINDOW - 1, session.model.spinup)  # whole 30-day sums from the start date on
+    raw = session.series("us_encounters", by_pattern=True, lead=lead)
+    series = {side: rolling(v)[:, lead:] for side, v in raw.items()}
+    top = max(float(v.mean(axis=0).max()) for v in series.values()) or 1.0
     lines = []
     for side, values in series.items():
-        mean = rolling(values).mean(axis=0)  # days × patterns
+        mean = values.mean(axis=0)  # days × patterns
         x = np.linspace(40, width - 10, mean.shape[0])
         for k, pattern in enumerate(PATTERN_COLOURS):
             y = height - 20 - (height - 40) * mean[:, k] / top

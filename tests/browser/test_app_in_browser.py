@@ -69,7 +69,7 @@ def test_step_play_and_reset(app):
 
 def test_a_lever_change_starts_a_fresh_run_and_changes_an_outcome(app):
     _step(app, 2)
-    _choose(app, "Switch on a policy", "mexico_southern_border")
+    _choose(app, "Switch on a policy", "mexico southern border")
     expect(app.page.locator(".migmodel-notice")).to_contain_text("fresh runs started")
     expect(app.page.locator(".migmodel-date")).to_have_text(START)
     slider = app.page.get_by_role("slider", name="intensity")
@@ -80,7 +80,7 @@ def test_a_lever_change_starts_a_fresh_run_and_changes_an_outcome(app):
     app.page.get_by_role("button", name="Month").click()
     _step(app, 4)
     app.page.get_by_role("tab", name="Comparison").click()
-    row = app.page.locator("tr", has_text="mexico apprehensions")
+    row = app.page.locator("tr", has_text="Apprehensions in Mexico")
     difference = row.locator("td").nth(3).inner_text()
     assert re.fullmatch(r"\+[\d,]+", difference), difference  # more apprehensions in Mexico
     assert difference != "+0"
@@ -173,7 +173,7 @@ def test_a_lesson_walks_through_to_a_worksheet(app):
     assert "Student: Ana" in worksheet
     assert "Apprehensions rose more than crossings fell." in worksheet
     assert "Police the freight trains instead" in worksheet
-    assert "mexico_apprehensions" in worksheet and "Not done yet" not in worksheet
+    assert "Apprehensions in Mexico" in worksheet and "Not done yet" not in worksheet
     with page.expect_download() as download:
         page.get_by_role("button", name="Worksheet data (CSV)").click()
     data = pd.read_csv(download.value.path())

@@ -1,0 +1,257 @@
+"""The map of a :class:`~migmodel.views.session.Session`, as an ECharts option.
+
+Split from :mod:`migmodel.views.figures` (the charts and the colours both share).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from migmodel.views.figures import FLOW_COLOURS, FLOW_DECADES, HIGHLIGHT, MAP_NAME, WINDOW
+
+if TYPE_CHECKING:
+    from geo import Network
+    from migmodel.views.session import Session
+
+_BOUNDS = [[-119.0, 35.0], [-63.0, -14.0]]  # [west, north], [east, south]
+
+
+# ---------------------------------------------------------------------- map
+@cache
+def region_geojson(path: Path) -> dict[str, Any]:
+    """Return the country and US-state outlines as GeoJSON (read once per file)."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def map_geojson(network: Network) -> dict[str, Any]:
+    """Return the outlines the map draws, from the network's ``countries.geojson``."""
+    return region_geojson(network.countries_path())
+
+
+def map_option(session: Session, highlight: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Return the map of the current run (first seed) as of the session's date.
+
+    Legs are coloured and thickened by the people setting off on them a day over the last
+    :data:`WINDOW` days; places are sized by the people there now; crossings by US encounters
+    over the window; the followed migrant's journey is drawn in blue; places and legs named
+    in ``highlight`` (``map:place:ID``, ``map:leg:SOURCE>TARGET``) are marked in cyan.
+    """
+    model = session.model
+    nodes, edges = model.network.nodes, model.network.edges
+    xy = nodes[["lon", "lat"]].to_numpy(float).round(3)
+    names = nodes["name"].tolist()
+    first = max(model.spinup, model.day - WINDOW)
+    days = max(1, model.day - first)
+    per_day = model.flows[first : model.day].sum(axis=0) / days
+    level = np.where(per_day > 0, np.log10(1 + per_day), -1.0).round(2)
+    legs = [
+        {
+            "name": f"{names[a]} → {names[b]} ({mode}): {f:,.0f} people a day",
+            "coords": [xy[a].tolist(), xy[b].tolist()],
+            "value": v,
+            "lineStyle": {"width": round(0.6 + 1.2 * max(v, 0), 2)},
+        }
+        for a, b, mode, f, v in zip(
+            model.src.tolist(),
+            model.dst.tolist(),
+            edges["mode"].tolist(),
+            per_day.tolist(),
+            level.tolist(),
+            strict=True,
+        )
+    ]
+    stock = model.stock_by_node()
+    places = [
+        {
+            "name": f"{names[i]}: {s:,.0f} people",
+            "value": [*xy[i].tolist(), round(s)],
+            "symbolSize": round(3 + 0.12 * np.sqrt(s), 1),
+        }
+        for i, s in enumerate(stock.tolist())
+    ]
+    crossing = np.flatnonzero((nodes["kind"] == "crossing").to_numpy())
+    met = model.encounters[first : model.day].sum(axis=(0, 1))
+    busiest = set(crossing[np.argsort(-met[crossing])[:3]].tolist()) if met.any() else set()
+    crossings = [
+        {
+            "name": f"{names[i]}: {met[i]:,.0f} US encounters in {days} days",
+            "value": [*xy[i].tolist(), round(float(met[i]))],
+            "symbolSize": round(5 + 0.04 * np.sqrt(met[i]), 1),
+            "label": {  # the main crossings named on the map
+                "show": i in busiest,
+                "formatter": names[i],
+                "position": "right",
+                "fontSize": 10,
+            },
+        }
+        for i in crossing.tolist()
+    ]
+    series: list[dict[str, Any]] = [
+        {
+            "type": "lines",
+            "name": "legs",
+            "coordinateSystem": "geo",
+            "data": legs,
+            "lineStyle": {"opacity": 0.9, "curveness": 0},
+            "emphasis": {"lineStyle": {"width": 4}},
+        },
+        _points("people at a place", places, "circle", "rgba(40,40,40,0.65)"),
+        _points("US encounters at a crossing", crossings, "rect", "#c0392b"),
+    ]
+    series += _journey(session, xy)
+    series += _marked(highlight, nodes["id"].tolist(), names, xy)
+    return {
+        "animation": False,
+        "title": {
+            "text": f"{session.date:%d %B %Y}",
+            "subtext": f"{model.scenario.name}, seed {session.runs[0].seed}; policies: "
+            + (", ".join(p["name"].replace("_", " ") for p in session.policies()) or "none"),
+            "left": 8,
+            "top": 4,
+        },
+        "tooltip": {"trigger": "item", "formatter": "{b}"},
+        "toolbox": {
+            "right": 8,
+            "feature": {"saveAsImage": {"name": "migmodel-map", "title": "PNG", "pixelRatio": 2}},
+        },
+        "geo": {
+            "map": MAP_NAME,
+            "roam": True,
+            "boundingCoords": _BOUNDS,
+            "layoutCenter": ["50%", "52%"],
+            "layoutSize": "100%",
+            "silent": True,
+            "itemStyle": {"areaColor": "#f6f3ea", "borderColor": "#9a9a9a"},
+        },
+        "visualMap": {
+            "type": "continuous",
+            "seriesIndex": 0,
+            "min": 0,
+            "max": FLOW_DECADES,
+            "inRange": {"color": FLOW_COLOURS},
+            "outOfRange": {"color": "#c8c8c8"},
+            "text": [f"{10**FLOW_DECADES:,} a day", "1 a day"],
+            "itemHeight": 90,
+            "left": 8,
+            "bottom": 8,
+            "calculable": False,
+            "textStyle": {"fontSize": 10},
+        },
+        "graphic": [
+            {
+                "type": "text",
+                "left": 8,
+                "bottom": 112,
+                "style": {
+                    "text": f"people setting off on a leg,\na day (last {WINDOW} days)",
+                    "fontSize": 10,
+                    "fill": "#333",
+                },
+            }
+        ],
+        "legend": {
+            "data": ["people at a place", "US encounters at a crossing"],
+            "bottom": 8,
+            "right": 8,
+            "orient": "vertical",
+            "textStyle": {"fontSize": 10},
+        },
+        "series": series,
+    }
+
+
+def _points(name: str, data: list[dict[str, Any]], symbol: str, colour: str) -> dict[str, Any]:
+    return {
+        "type": "scatter",
+        "name": name,
+        "coordinateSystem": "geo",
+        "symbol": symbol,
+        "data": data,
+        "itemStyle": {"color": colour, "borderColor": "white", "borderWidth": 0.5},
+        "zlevel": 1,
+    }
+
+
+def _marked(
+    highlight: tuple[str, ...], ids: list[str], names: list[str], xy: np.ndarray
+) -> list[dict[str, Any]]:
+    """What a lesson step points at on the map: rippling places, thick cyan legs."""
+    index = {node: i for i, node in enumerate(ids)}
+    places, legs = [], []
+    for target in highlight:
+        if target.startswith("map:place:"):
+            i = index[target.removeprefix("map:place:")]
+            places.append({"name": f"look here: {names[i]}", "value": xy[i].tolist()})
+        elif target.startswith("map:leg:"):
+            a, b = (index[n] for n in target.removeprefix("map:leg:").split(">"))
+            legs.append(
+                {
+                    "name": f"look here: {names[a]} → {names[b]}",
+                    "coords": [xy[a].tolist(), xy[b].tolist()],
+                }
+            )
+    out: list[dict[str, Any]] = []
+    if legs:
+        out.append(
+            {
+                "type": "lines",
+                "name": "look here",
+                "coordinateSystem": "geo",
+                "data": legs,
+                "lineStyle": {"color": HIGHLIGHT, "width": 6, "opacity": 0.75},
+                "zlevel": 3,
+            }
+        )
+    if places:
+        out.append(
+            {
+                "type": "effectScatter",
+                "name": "look here",
+                "coordinateSystem": "geo",
+                "data": places,
+                "symbolSize": 18,
+                "itemStyle": {"color": HIGHLIGHT},
+                "rippleEffect": {"scale": 3},
+                "zlevel": 3,
+            }
+        )
+    return out
+
+
+def _journey(session: Session, xy: np.ndarray) -> list[dict[str, Any]]:
+    """The followed migrant's route so far and where it is now."""
+    following = session.following
+    if following is None or not following.entries:
+        return []
+    stops = [e.node for e in following.entries if e.event in ("leaves", "arrives", "sent_back")]
+    last = following.entries[-1]
+    if len(stops) < 2:  # ECharts' polyline needs two points (one point: a TypeError in the page)
+        stops = [*stops, last.node, last.node][:2]
+    route = {
+        "type": "lines",
+        "name": f"migrant {following.row}",
+        "coordinateSystem": "geo",
+        "polyline": True,
+        "data": [{"coords": [xy[n].tolist() for n in stops]}],
+        "lineStyle": {"color": "#0097e6", "width": 3, "opacity": 0.9},
+        "zlevel": 2,
+    }
+    here = _points(
+        f"migrant {following.row}",
+        [
+            {
+                "name": f"migrant {following.row}: {last.event} at {last.place}",
+                "value": xy[last.node].tolist(),
+                "symbolSize": 14,
+            }
+        ],
+        "pin",
+        "#0097e6",
+    )
+    here["zlevel"] = 2
+    return [route, here]
