@@ -100,3 +100,17 @@ def test_relative_paths_follow_the_file_that_names_them(tmp_path: Path) -> None:
     _write(tmp_path / "a" / "middle.toml", 'extends = "b/parent.toml"\n')
     child = _write(tmp_path / "child.toml", 'extends = "a/middle.toml"\n')
     assert load_scenario(child).drivers == (parent_dir / "push.csv").resolve()
+
+
+def test_every_problem_is_reported_not_only_the_first(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "multi.toml",
+        'extends = "baseline"\ndays = nan\nnmae = 1\n[enforcement]\nmexico_interor = 1\n'
+        "us_border = 7\n",
+    )
+    with pytest.raises(ScenarioError) as found:
+        load_scenario(path)
+    problems = found.value.problems
+    assert len(problems) == 4 and all(p.startswith("multi.toml: ") for p in problems)
+    assert "[enforcement] mexico_interor" in problems[2]  # the TOML section is kept
+    assert "\n" not in str(found.value)
