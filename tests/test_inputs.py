@@ -114,3 +114,15 @@ def test_every_problem_is_reported_not_only_the_first(tmp_path: Path) -> None:
     assert len(problems) == 4 and all(p.startswith("multi.toml: ") for p in problems)
     assert "[enforcement] mexico_interor" in problems[2]  # the TOML section is kept
     assert "\n" not in str(found.value)
+
+
+@pytest.mark.parametrize("out", ["../elsewhere", "/tmp/anywhere", "."])
+def test_a_calibration_writes_only_inside_its_own_folder(tmp_path: Path, out: str) -> None:
+    from experiments.calibrate import CalibrationError, load_calibration
+
+    text = (EXPERIMENTS / "calibration" / "tiny.toml").read_text()
+    path = _write(tmp_path / "tiny.toml", text.replace('out = "tiny_out"', f'out = "{out}"'))
+    with pytest.raises(CalibrationError, match="must name a folder inside"):
+        load_calibration(path)
+    ok = _write(tmp_path / "ok.toml", text.replace('out = "tiny_out"', 'out = "a/b"'))
+    assert load_calibration(ok).out == (tmp_path / "a" / "b").resolve()
