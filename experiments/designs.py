@@ -15,6 +15,7 @@ gives the same points on any machine. Integer parameters are rounded after sampl
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -121,7 +122,7 @@ def count(design: Design, axes: Sequence[Axis]) -> int:
     """Return the number of points :func:`points` gives, without sampling."""
     d = len(axes)
     if design.method == "grid":
-        return int(np.prod([len(a.values or ()) for a in axes]))
+        return math.prod(len(a.values or ()) for a in axes)  # exact: no overflow
     if design.method == "latin":
         return design.samples
     if design.method == "sobol":

@@ -140,7 +140,7 @@ def _sweep(folder: Path) -> tuple[Maker, Loader]:
 
     folder.mkdir(parents=True, exist_ok=True)
     seeds = sorted((EXPERIMENTS / "sweeps").glob("*.toml"))
-    return _toml_maker(seeds, folder / "fuzzed.toml"), lambda p: load_sweep(p).count
+    return _toml_maker(seeds, folder / "fuzzed.toml"), lambda p: load_sweep(p).count()
 
 
 def _lesson(folder: Path) -> tuple[Maker, Loader]:

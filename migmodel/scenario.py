@@ -189,7 +189,7 @@ def load_scenario(name_or_path: str | Path, calibration: bool = True, draw: int 
     try:
         return scenario_from_dict(raw, source=path)
     except ScenarioError as err:
-        raise ScenarioError(f"{path.name}: {err}") from None
+        raise ScenarioError.of(err.problems, f"{path.name}: ") from None
 
 
 def builtin_scenarios() -> list[str]:
@@ -203,9 +203,7 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
     Raises:
         ScenarioError: naming the key, the value and what is allowed.
     """
-    for key in raw:
-        if key not in TOP_KEYS:
-            raise ScenarioError(unknown_key("scenario", key, TOP_KEYS))
+    problems = [unknown_key("scenario", key, TOP_KEYS) for key in raw if key not in TOP_KEYS]
     policy_list(raw.get("policies", []))
     draw = DRAW.check("draw", raw.get("draw", 0))
     calibration = _path("calibration", raw.get("calibration"), source)
@@ -216,13 +214,18 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
             f"draw = {draw}: this scenario names no calibration, so it has no posterior draws"
         )
     values = {}
-    for key, spec in PARAMETERS.items():
-        if key in raw:
-            values[key] = spec.check(key, raw[key])
-        else:
-            values[key] = spec.default if isinstance(spec, Number) else dict(spec.defaults)
+    for key, spec in PARAMETERS.items():  # every problem found, not only the first
+        try:
+            if key in raw:
+                values[key] = spec.check(key, raw[key])
+            else:
+                values[key] = spec.default if isinstance(spec, Number) else dict(spec.defaults)
+        except ScenarioError as err:
+            problems += err.problems
     if "start" not in raw:
-        raise ScenarioError("start is missing: give the first simulated day as YYYY-MM-DD")
+        problems.append("start is missing: give the first simulated day as YYYY-MM-DD")
+    if problems:
+        raise ScenarioError.of(problems)
     network, drivers = (_path(key, raw.get(key), source) for key in ("network", "drivers"))
     if drivers is not None:
         load_drivers(drivers)  # a bad file is reported now, not when a run starts

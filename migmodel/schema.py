@@ -29,7 +29,21 @@ MAX_TOML_BYTES = 4 * 1024 * 1024
 
 
 class ScenarioError(ValueError):
-    """A scenario (or a value in it) is invalid; the message is meant for the user."""
+    """A scenario (or a value in it) is invalid; the message is meant for the user.
+
+    Attributes:
+        problems: every problem found, one line each (the message joins them with "; ").
+    """
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
+
+    @classmethod
+    def of(cls, problems: list[str], prefix: str = "") -> ScenarioError:
+        """Return one error holding several ``problems``, each prefixed with ``prefix``."""
+        lines = [f"{prefix}{p}" for p in problems]
+        return cls("; ".join(lines), lines)
 
 
 @dataclass(frozen=True)
@@ -81,11 +95,17 @@ class Table:
         """Return the table with defaults filled in, or raise :class:`ScenarioError`."""
         if not isinstance(value, dict):
             raise ScenarioError(f"[{key}] must be a table of {', '.join(self.keys)}")
-        out = dict(self.defaults)
+        out, problems = dict(self.defaults), []
         for k, v in value.items():
             if k not in self.keys:
-                raise ScenarioError(unknown_key(f"[{key}] {k}", k, self.keys))
-            out[k] = self.value.check(f"[{key}] {k}", v)
+                problems.append(unknown_key(f"[{key}] {k}", k, self.keys))
+                continue
+            try:
+                out[k] = self.value.check(f"[{key}] {k}", v)
+            except ScenarioError as err:
+                problems.append(str(err))
+        if problems:
+            raise ScenarioError.of(problems)
         return out
 
 

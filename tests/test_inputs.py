@@ -100,3 +100,52 @@ def test_relative_paths_follow_the_file_that_names_them(tmp_path: Path) -> None:
     _write(tmp_path / "a" / "middle.toml", 'extends = "b/parent.toml"\n')
     child = _write(tmp_path / "child.toml", 'extends = "a/middle.toml"\n')
     assert load_scenario(child).drivers == (parent_dir / "push.csv").resolve()
+
+
+def test_every_problem_is_reported_not_only_the_first(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "multi.toml",
+        'extends = "baseline"\ndays = nan\nnmae = 1\n[enforcement]\nmexico_interor = 1\n'
+        "us_border = 7\n",
+    )
+    with pytest.raises(ScenarioError) as found:
+        load_scenario(path)
+    problems = found.value.problems
+    assert len(problems) == 4 and all(p.startswith("multi.toml: ") for p in problems)
+    assert "[enforcement] mexico_interor" in problems[2]  # the TOML section is kept
+    assert "\n" not in str(found.value)
+
+
+@pytest.mark.parametrize("out", ["../elsewhere", "/tmp/anywhere", "."])
+def test_a_calibration_writes_only_inside_its_own_folder(tmp_path: Path, out: str) -> None:
+    from experiments.calibrate import CalibrationError, load_calibration
+
+    text = (EXPERIMENTS / "calibration" / "tiny.toml").read_text()
+    path = _write(tmp_path / "tiny.toml", text.replace('out = "tiny_out"', f'out = "{out}"'))
+    with pytest.raises(CalibrationError, match="must name a folder inside"):
+        load_calibration(path)
+    ok = _write(tmp_path / "ok.toml", text.replace('out = "tiny_out"', 'out = "a/b"'))
+    assert load_calibration(ok).out == (tmp_path / "a" / "b").resolve()
+
+
+def test_sweep_plans_are_counted_before_they_are_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from experiments.sweepfile import SweepError, load_sweep
+
+    grid = (
+        'scenario = "baseline"\n[levers]\n'
+        '"policies.mexico_southern_border.intensity" = { range = [0, 1], steps = 100 }\n'
+        '"route_choice.sensitivity" = { range = [0.25, 1.0], steps = 100 }\n'
+        '"enforcement.us_border" = { range = [0, 1], steps = 100 }\n'
+        '"enforcement.darien" = { range = [0, 1], steps = STEPS }\n'
+    )
+    huge = _write(tmp_path / "huge.toml", grid.replace("STEPS", str(10**12)))
+    with pytest.raises(SweepError, match="1,000,000,000,000,000,000 runs, more than the limit"):
+        load_sweep(huge)  # counted, not built: 10^18 points would need exabytes
+    small = _write(tmp_path / "small.toml", grid.replace("STEPS", "2").replace("100 }", "10 }"))
+    with pytest.raises(SweepError, match="MIGMODEL_MAX_RUNS=2000"):
+        monkeypatch.setenv("MIGMODEL_MAX_RUNS", "1000")
+        load_sweep(small)
+    monkeypatch.setenv("MIGMODEL_MAX_RUNS", "2000")
+    assert len(load_sweep(small).plan.runs) == 2000
