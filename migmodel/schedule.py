@@ -27,7 +27,11 @@ class Schedule:
             self._due.setdefault(int(when), []).append(ids)
             return
         delay = when - today
-        if delay.max() < 1 << 16:  # small integers: numpy sorts them by radix, in linear time
+        low, high = int(delay.min()), int(delay.max())
+        if low == high:  # all due the same day (often the case for a handful of migrants)
+            self._due.setdefault(today + low, []).append(ids)
+            return
+        if high < 1 << 16:  # small integers: numpy sorts them by radix, in linear time
             delay = delay.astype(np.uint16)
         order = np.argsort(delay, kind="stable")
         when, ids = when[order], ids[order]
