@@ -37,8 +37,8 @@ class Regime:
         self._steady = all(policy.steady for policy in model.policies)
         self._last: dict[bool, tuple[object, Levers]] = {}
         self._chances: tuple[Levers, Levers, np.ndarray, np.ndarray, np.ndarray] | None = None
-        self.strengths: tuple[float, ...] = ()
-        """Each policy's strength on the day of the last :meth:`levers` in force."""
+        self.strengths: tuple[float, ...] = (0.0,) * len(model.policies)
+        """Each policy's strength on the day of the last :meth:`levers` in force (today's)."""
 
     def levers(self, date: dt.date, announced: bool) -> Levers:
         """Return the levers in force on ``date`` (or, if ``announced``, those expected).
