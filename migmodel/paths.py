@@ -51,7 +51,7 @@ class Paths:
         new += nodes.astype(np.uint64)
         new += _ONE
         slot = ((new * _P) >> _SHIFT).astype(np.intp)
-        fresh = np.flatnonzero(self._recent[slot] != new)
+        fresh = (self._recent[slot] != new).nonzero()[0]
         if fresh.size:
             # Note each fresh id once. When a batch holds an id several times, the last row
             # to write its slot owns it and is the one noted; a row whose slot ends up holding
