@@ -115,6 +115,7 @@ def load_drivers(path: str | Path) -> Drivers:
     if len(months) > 1 and not (np.diff(months.asi8) == 1).all():
         raise ScenarioError(f"{where}: months must be consecutive, one row each, in order")
     values = np.ones((len(frame), len(NATIONALITIES)))
+    month = frame["month"].tolist()
     for j, nat in enumerate(NATIONALITIES):
         if nat not in frame.columns:
             continue
@@ -123,7 +124,7 @@ def load_drivers(path: str | Path) -> Drivers:
             values[:, j] = column
             continue
         for k, value in enumerate(frame[nat].tolist()):  # find the bad value, for its message
-            values[k, j] = PUSH.check(f"{where}: {nat} in {frame['month'].iat[k]}", value)
+            values[k, j] = PUSH.check(f"{where}: {nat} in {month[k]}", value)
     return Drivers(months[0].start_time.date(), values)
 
 

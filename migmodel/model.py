@@ -36,6 +36,7 @@ from migmodel.paths import NO_ROUTE, Paths
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, pattern_code
 from migmodel.population import ASYLUM, FINAL, KINDS, RETURNED, TRAVELLING, WAITING, Population
 from migmodel.preflight import check_memory, check_network, expected_agents
+from migmodel.regime import Regime
 from migmodel.routes import RouteTable
 from migmodel.rules import arrival, departure, mexico, moving, queue
 from migmodel.rules.arrival import MEXICO, US
@@ -112,6 +113,8 @@ class MigrationModel(mesa.Model):
             policy.setup(self)
         self._access_dates = set(self.network.access_changes())
         self.levers = self.announced = self.neutral_levers()
+        self.regime = Regime(self, self.levers.copy())
+        """The levers of the policies in force, rebuilt when a strength changes."""
         self._apply_levers(self.levers)
         b = scenario["beliefs"]
         self.beliefs = Beliefs(
@@ -222,22 +225,13 @@ class MigrationModel(mesa.Model):
             appointments=np.zeros(1),
         )
 
-    def _levers_on(self, date: dt.date, announced: bool) -> Levers:
-        """Return the levers of the policies in force on ``date`` (or announced by then)."""
-        levers = self.neutral_levers()
-        for policy in self.policies:
-            strength = policy.expected_strength(date) if announced else policy.strength(date)
-            if strength > 0:
-                policy.apply(levers, strength, self)
-        return levers
-
     def _update_levers(self) -> None:
         changed = self.date in self._access_dates
         if self.policies:
-            levers = self._levers_on(self.date, announced=False)
-            changed |= not levers.equals(self.levers)
+            levers = self.regime.levers(self.date, announced=False)
+            changed |= levers is not self.levers and not levers.equals(self.levers)
             if any(p.announcing(self.date) for p in self.policies):
-                self.announced = self._levers_on(self.date, announced=True)
+                self.announced = self.regime.levers(self.date, announced=True)
             else:
                 self.announced = levers
             if changed:
@@ -297,9 +291,7 @@ class MigrationModel(mesa.Model):
             ready = arrival.arrive(self, due[travelling])
             moving.move(self, np.concatenate([due[~travelling], ready]))
         queue.give_appointments(self)
-        anchor = self.implied_chance(self.announced)
-        in_force = anchor if self.announced is self.levers else self.implied_chance(self.levers)
-        self.beliefs.update(self.day, anchor, in_force, self.rng)
+        self.beliefs.update(self.day, *self.regime.chances(), self.rng)
         if self.snapshots.due(self):
             self.snapshots.take(self)
         self.counts[self.day, :, M["in_transit"]] = self.in_transit

@@ -19,6 +19,9 @@ _P = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier (the 64-bit golden ratio)
 _MIN_COMPACT = 1 << 20  # never de-duplicate fewer notes than this
 _CACHE_BITS = 21  # 2M recent ids (32 MB with their owners)
 
+_ONE = np.uint64(1)
+_SHIFT = np.uint64(64 - _CACHE_BITS)
+
 NO_ROUTE = np.uint64(0)
 """The id of the empty route, before the first place."""
 
@@ -41,10 +44,14 @@ class Paths:
             paths: route ids (``NO_ROUTE`` for agents that have not started one).
             nodes: node indices to append, same length.
         """
-        with np.errstate(over="ignore"):
-            new = paths * _P + (nodes.astype(np.uint64) + np.uint64(1))
-            slot = ((new * _P) >> np.uint64(64 - _CACHE_BITS)).astype(np.intp)
-        fresh = np.flatnonzero(self._recent[slot] != new)
+        if paths.size == 0:
+            return np.zeros(0, dtype=np.uint64)
+        # Arithmetic on uint64 arrays wraps around silently, as the hash wants.
+        new = paths * _P
+        new += nodes.astype(np.uint64)
+        new += _ONE
+        slot = ((new * _P) >> _SHIFT).astype(np.intp)
+        fresh = (self._recent[slot] != new).nonzero()[0]
         if fresh.size:
             # Note each fresh id once. When a batch holds an id several times, the last row
             # to write its slot owns it and is the one noted; a row whose slot ends up holding
@@ -53,7 +60,9 @@ class Paths:
             self._recent[where], self._owner[where] = ids, fresh
             keep = fresh[(self._owner[where] == fresh) | (self._recent[where] != ids)]
             new_ids = new[keep]
-            self._notes.append(np.stack([new_ids, paths[keep], nodes[keep].astype(np.uint64)], 1))
+            note = np.empty((new_ids.size, 3), dtype=np.uint64)
+            note[:, 0], note[:, 1], note[:, 2] = new_ids, paths[keep], nodes[keep]
+            self._notes.append(note)
             self._pending += new_ids.size
             self._sorted = False
             if self._pending > max(_MIN_COMPACT, self._kept):

@@ -67,11 +67,11 @@ class Population:
         """Append ``count`` agents with the given column values; return their ids."""
         if self.n + count > self._cap:
             self._grow(self.n + count)
-        ids = np.arange(self.n, self.n + count)
+        rows = slice(self.n, self.n + count)
         for name, value in values.items():
-            getattr(self, name)[ids] = value
+            getattr(self, name)[rows] = value
         self.n += count
-        return ids
+        return np.arange(rows.start, rows.stop)
 
     def column(self, name: str) -> np.ndarray:
         """Return the filled part of one column (a view)."""

@@ -12,6 +12,9 @@ import itertools
 
 import numpy as np
 
+_FEW = 32
+"""Batches up to this size are grouped by day in Python rather than sorted by NumPy."""
+
 
 class Schedule:
     """Day → migrants due that day."""
@@ -20,18 +23,29 @@ class Schedule:
         self._due: dict[int, list[np.ndarray]] = {}
 
     def add(self, ids: np.ndarray, when: np.ndarray | int, today: int) -> None:
-        """Enter the next event of each migrant: on day ``when`` (one, or one per migrant)."""
+        """Enter the next event of each migrant: on day ``when`` (one, or one per migrant).
+
+        Migrants due on the same day keep the order they are given in.
+        """
         if ids.size == 0:
             return
         if np.isscalar(when):
             self._due.setdefault(int(when), []).append(ids)
+            return
+        if ids.size <= _FEW:  # a handful: grouping them in Python is quicker than sorting
+            rows: dict[int, list[int]] = {}
+            for row, day in enumerate(when.tolist()):
+                rows.setdefault(day, []).append(row)
+            for day, group in rows.items():
+                self._due.setdefault(day, []).append(ids[group])
             return
         delay = when - today
         if delay.max() < 1 << 16:  # small integers: numpy sorts them by radix, in linear time
             delay = delay.astype(np.uint16)
         order = np.argsort(delay, kind="stable")
         when, ids = when[order], ids[order]
-        bounds = [0, *(np.flatnonzero(np.diff(when)) + 1).tolist(), ids.size]
+        starts = (when[1:] != when[:-1]).nonzero()[0] + 1
+        bounds = [0, *starts.tolist(), ids.size]
         for a, b in itertools.pairwise(bounds):
             self._due.setdefault(int(when[a]), []).append(ids[a:b])
 

@@ -44,6 +44,7 @@ class AsylumRule(Policy):
     """
 
     name = "asylum_rule"
+    steady = True
     parameters: ClassVar[dict[str, Number]] = {
         "removal_share": Number(
             0.7, 0, 1, "share", "share of encounters removed or expelled (other patterns)"

@@ -48,6 +48,10 @@ class Policy:
     parameters: ClassVar[dict[str, Number]] = {}
     order: ClassVar[int] = 0
     """Policies apply in scenario order within the same ``order``, lower ``order`` first."""
+    steady: ClassVar[bool] = False
+    """Whether :meth:`apply` moves the levers by the strength alone (given the model's set-up),
+    so that the model may keep them while no strength changes. A policy whose levers also
+    move with the date, or with anything else the model does, leaves it False."""
 
     def __init__(
         self,

@@ -62,6 +62,7 @@ class EdgeEnforcement(Policy):
     """Base of the enforcement policies: gains applied to the legs :meth:`edges` selects."""
 
     parameters: ClassVar[dict[str, Number]] = {"intensity": INTENSITY}
+    steady = True
     apprehension_gain: ClassVar[float] = 0.0
     cost_gain: ClassVar[float] = 0.0
     days_gain: ClassVar[float] = 0.0

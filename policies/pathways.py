@@ -56,6 +56,7 @@ class TemporaryWorkerVisas(Policy):
     """
 
     name = "temporary_worker_visas"
+    steady = True
     parameters: ClassVar[dict[str, Number]] = {
         "extra_visas_per_year": Number(
             100_000, 0, 2_000_000, "visas/year", "visas on top of today's H-2A and H-2B"
@@ -125,6 +126,7 @@ class Parole(Policy):
     """
 
     name = "parole"
+    steady = True
     parameters: ClassVar[dict[str, Number]] = {
         **{
             f"monthly_quota_{n.lower()}": Number(

@@ -39,19 +39,20 @@ def arrive(model: MigrationModel, ids: np.ndarray) -> np.ndarray:
     draw = model.rng.random((2, ids.size))
     died = draw[0] < model.hazard[edge]
     caught = ~died & (draw[1] < model.apprehension[model.group(ids), edge])
-    if died.any():
-        dead = ids[died]
-        model.finish(dead, DIED)
-        model.count("deaths", dead)
-        if model.diary is not None:
-            model.diary.note(model, dead, "dies", model.src[edge[died]], model.leg(edge[died]))
-    if caught.any():
-        at_us = caught & model.us_edge[edge]
-        in_transit = caught & ~at_us
-        us_border.encountered(model, ids[at_us], edge[at_us])
-        mexico.apprehended(model, ids[in_transit], edge[in_transit])
-    if died.any() or caught.any():
-        ok = ~(died | caught)
+    stopped = died | caught
+    if stopped.any():  # most days nobody is: skip the selections
+        if died.any():
+            dead = ids[died]
+            model.finish(dead, DIED)
+            model.count("deaths", dead)
+            if model.diary is not None:
+                model.diary.note(model, dead, "dies", model.src[edge[died]], model.leg(edge[died]))
+        if caught.any():
+            at_us = caught & model.us_edge[edge]
+            in_transit = caught & ~at_us
+            us_border.encountered(model, ids[at_us], edge[at_us])
+            mexico.apprehended(model, ids[in_transit], edge[in_transit])
+        ok = ~stopped
         ids, edge = ids[ok], edge[ok]
 
     node = model.dst[edge]

@@ -71,8 +71,7 @@ def depart(model: MigrationModel) -> None:
         per_year = per_year * model.drivers.at(model.date)
     calendar = departure_factor(model.date, seasonal=bool(s["seasonal"]))
     leaving = per_year * model.levers.departures * calendar / 365.25
-    for policy in model.policies:
-        strength = policy.strength(model.date)
+    for policy, strength in zip(model.policies, model.regime.strengths, strict=True):
         if strength > 0 and leaving.any():
             diverted = policy.divert(leaving.copy(), strength, model)
             if diverted is not None:

@@ -28,10 +28,11 @@ def move(model: MigrationModel, ids: np.ndarray) -> None:
     if ids.size == 0:
         return
     pop = model.pop
-    at_border = model.is_crossing[pop.node[ids]]
+    node = pop.node[ids]
+    at_border = model.is_crossing[node]
     if at_border.any():
         ids = np.concatenate([ids[~at_border], queue.decide(model, ids[at_border])])
-    node = pop.node[ids]
+        node = pop.node[ids]
     group = model.group(ids)
     edge = model.routes.choose(group, node, model.rng.random(ids.size))
     price = model.cost[group, edge]
@@ -45,12 +46,14 @@ def move(model: MigrationModel, ids: np.ndarray) -> None:
             model.diary.note(model, stuck, "works", node[broke], lambda k: days(spell))
         ids, node, edge, price = ids[~broke], node[~broke], edge[~broke], price[~broke]
     starting = ids[node == pop.origin[ids]]
-    model.count("departures", starting)
-    pop.attempts[starting] += 1
-    model.in_transit += model.people_by_pattern(starting)
+    if starting.size:
+        model.count("departures", starting)
+        pop.attempts[starting] += 1
+        model.in_transit += model.people_by_pattern(starting)
     pop.budget[ids] -= price
-    model.count("smuggling_revenue_usd", ids, price * pop.people[ids])
-    model.flows[model.day] += np.bincount(edge, weights=pop.people[ids], minlength=len(model.src))
+    people = pop.people[ids]
+    model.count("smuggling_revenue_usd", ids, price * people)
+    model.flows[model.day] += np.bincount(edge, weights=people, minlength=len(model.src))
     pop.edge[ids], pop.status[ids] = edge, TRAVELLING
     model.schedule.add(ids, model.day + model.travel_days[edge], model.day)
     if model.diary is not None:

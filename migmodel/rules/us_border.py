@@ -46,27 +46,29 @@ def encountered(model: MigrationModel, ids: np.ndarray, edge: np.ndarray) -> Non
         return
     pop = model.pop
     crossing = model.src[edge]
+    nat, people = pop.nationality[ids], pop.people[ids]
     model.count("us_encounters", ids)
     pop.encounters[ids] += 1
     today = model.encounters[model.day]  # nationality × node
-    where = pop.nationality[ids].astype(np.int64) * today.shape[1] + crossing
-    today += np.bincount(where, pop.people[ids], today.size).reshape(today.shape)
+    where = nat.astype(np.int64) * today.shape[1] + crossing
+    today += np.bincount(where, people, today.size).reshape(today.shape)
     if model.diary is not None:
         model.diary.note(model, ids, "encountered", crossing)
-    nat = pop.nationality[ids]
     removed = model.rng.random(ids.size) < model.levers.removal_share[nat]
-    model.beliefs.observe(nat, pop.kind[ids], pop.people[ids], (~removed).astype(float))
-
-    free = ids[~removed]
-    model.count("released_in_us", free)
-    model.count_consequence(_US, "released_in_us", free)
-    model.finish(free, RELEASED)
-    if model.diary is not None:
-        model.diary.note(model, free, "released", crossing[~removed])
+    model.beliefs.observe(nat, pop.kind[ids], people, (~removed).astype(float))
+    if not removed.all():
+        free = ids[~removed]
+        model.count("released_in_us", free)
+        model.count_consequence(_US, "released_in_us", free)
+        model.finish(free, RELEASED)
+        if model.diary is not None:
+            model.diary.note(model, free, "released", crossing[~removed])
+    if not removed.any():
+        return
 
     out, where = ids[removed], crossing[removed]
     to_mexico = (pop.pattern[out] == _MEXICAN) | (
-        model.rng.random(out.size) < model.levers.expel_to_mexico[pop.nationality[out]]
+        model.rng.random(out.size) < model.levers.expel_to_mexico[nat[removed]]
     )
     back = out[to_mexico]  # the fee paid covers the next attempt from the same place
     pop.budget[back] += model.cost[model.group(back), edge[removed][to_mexico]]
