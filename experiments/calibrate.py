@@ -43,6 +43,7 @@ from rich.console import Console
 from experiments.calibration_file import Calibration, CalibrationError, load_calibration
 from migmodel.calibration import calibrated
 from migmodel.observed import EVENTS, data_version, measured, observed
+from migmodel.outputs import staged
 from migmodel.results import Results
 from migmodel.scenario import Scenario, scenario_from_dict
 from migmodel.simulate import __version__, run
@@ -202,8 +203,21 @@ def _write(
     settings: dict[str, Any],
     start: str,
 ) -> Path:
-    out = calibration.out
-    out.mkdir(parents=True, exist_ok=True)
+    with staged(calibration.out) as folder:  # written aside, put in place whole
+        _write_files(folder, calibration, coefficients, point, posterior, table, settings, start)
+    return calibration.out
+
+
+def _write_files(
+    out: Path,
+    calibration: Calibration,
+    coefficients: dict[str, float],
+    point: dict[str, float],
+    posterior: pd.DataFrame,
+    table: pd.DataFrame,
+    settings: dict[str, Any],
+    start: str,
+) -> None:
     calibration.write_drivers(coefficients, out / "push.csv")
     concrete = calibration.concrete(point)
     draws = posterior.copy()
@@ -254,7 +268,6 @@ def _write(
         "",
     ]
     (out / "parameters.toml").write_text("\n".join(lines), encoding="utf-8")
-    return out
 
 
 def recorded(calibration: Calibration) -> dict[str, Any]:

@@ -156,7 +156,8 @@ def figures(
         for n in names
     ]
     ax.bar(x - 0.27, obs, 0.27, color="#cccccc", label="observed")
-    for k, (name, t) in enumerate(tables.items()):
+    with_events = {n: t for n, t in tables.items() if set(names) <= set(t["period"])}
+    for k, (name, t) in enumerate(with_events.items()):  # fits whose runs reach the events
         rows = t[t["series"] == "response"].set_index("period").loc[names]
         ax.bar(
             x + k * 0.27,

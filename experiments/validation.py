@@ -36,6 +36,7 @@ from experiments.forecast import coverage, naive_monthly, naive_yearly, scores
 from experiments.report_figures import figures, monthly_band
 from migmodel.calibration import calibrated
 from migmodel.observed import DATA_DIR, measured_each, observed
+from migmodel.outputs import check_folder, staged
 from migmodel.results import Results
 from migmodel.scenario import Scenario, scenario_from_dict
 from migmodel.simulate import run
@@ -46,6 +47,14 @@ DEFAULT_OUT = ROOT / "reports" / "validation"
 FITS = {"calibrated": "historical", "origin_2021": "origin_2021", "origin_2022": "origin_2022"}
 """The calibrations the report runs: the scenario's own and the two rolling origins."""
 KEYS = ["series", "period", "group"]
+REPORT_FILES = (
+    "validation.md",
+    "figures",
+    *(f"{name}.csv" for name in FITS),
+    "forecast_scores.csv",
+    "posterior.csv",
+)
+"""What the report folder holds (its marker first): a folder holding anything else is refused."""
 
 
 @dataclass
@@ -75,7 +84,7 @@ def build_report(
     from experiments.validation_text import markdown
 
     out = Path(out or DEFAULT_OUT)
-    (out / "figures").mkdir(parents=True, exist_ok=True)
+    check_folder(out, REPORT_FILES, overwrite=True, what="--out")
     console = Console(stderr=True, highlight=False)
     fits = {name: Fit(load_calibration(CALIBRATIONS / f"{f}.toml")) for name, f in FITS.items()}
     targets = observed()
@@ -106,25 +115,25 @@ def build_report(
         name: forecast_scores(targets, fit) for name, fit in fits.items() if name != "calibrated"
     }
     posterior = posterior_summary(fits["calibrated"].calibration)
-    for name, fit in fits.items():
-        fit.table.to_csv(out / f"{name}.csv", index=False, float_format="%.6g")
-    pd.DataFrame([r for f in forecasts.values() for r in f["rows"]]).to_csv(
-        out / "forecast_scores.csv", index=False, float_format="%.4g"
-    )
-    posterior.to_csv(out / "posterior.csv", index=False, float_format="%.4g")
-    tables = {name: fit.table for name, fit in fits.items()}
-    drawn = figures(
-        out / "figures",
-        targets,
-        tables,
-        {name: monthly_band(fit.runs) for name, fit in fits.items()},
-        posterior_draws(fits["calibrated"].calibration),
-    )
     provenance = {name: recorded(fit.calibration) for name, fit in fits.items()}
-    text = markdown(fits, provenance, forecasts, posterior, drawn, checks, draws, seeds)
-    path = out / "validation.md"
-    path.write_text(text, encoding="utf-8")
-    return path
+    with staged(out) as folder:  # written aside, put in place whole (never half a report)
+        (folder / "figures").mkdir()
+        for name, fit in fits.items():
+            fit.table.to_csv(folder / f"{name}.csv", index=False, float_format="%.6g")
+        pd.DataFrame([r for f in forecasts.values() for r in f["rows"]]).to_csv(
+            folder / "forecast_scores.csv", index=False, float_format="%.4g"
+        )
+        posterior.to_csv(folder / "posterior.csv", index=False, float_format="%.4g")
+        drawn = figures(
+            folder / "figures",
+            targets,
+            {name: fit.table for name, fit in fits.items()},
+            {name: monthly_band(fit.runs) for name, fit in fits.items()},
+            posterior_draws(fits["calibrated"].calibration),
+        )
+        text = markdown(fits, provenance, forecasts, posterior, drawn, checks, draws, seeds)
+        (folder / "validation.md").write_text(text, encoding="utf-8")
+    return out / "validation.md"
 
 
 def posterior_scenario(calibration: Calibration, name: str, draw: int) -> Scenario:
