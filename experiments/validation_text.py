@@ -307,6 +307,9 @@ def _targets(
     return rows
 
 
+WHICH = {"in": "in sample", "out": "out of sample"}
+
+
 def _series_rows(fits: dict[str, Any]) -> list[str]:
     rows = []
     for series, title in SERIES_TITLES.items():
@@ -325,7 +328,7 @@ def _series_rows(fits: dict[str, Any]) -> list[str]:
                 )
                 ard = "—" if series == "response" else f"{_ard(part):.2f}"
                 rows.append(
-                    f"| {title} | {name.replace('_', ' ')} ({sample} of sample) | {len(part)} | "
+                    f"| {title} | {name.replace('_', ' ')} ({WHICH[sample]}) | {len(part)} | "
                     f"{part['inside'].mean():.0%} | {unit(part['error'].abs().mean())} | {ard} |"
                 )
     return rows
