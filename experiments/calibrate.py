@@ -203,71 +203,58 @@ def _write(
     settings: dict[str, Any],
     start: str,
 ) -> Path:
-    with staged(calibration.out) as folder:  # written aside, put in place whole
-        _write_files(folder, calibration, coefficients, point, posterior, table, settings, start)
-    return calibration.out
-
-
-def _write_files(
-    out: Path,
-    calibration: Calibration,
-    coefficients: dict[str, float],
-    point: dict[str, float],
-    posterior: pd.DataFrame,
-    table: pd.DataFrame,
-    settings: dict[str, Any],
-    start: str,
-) -> None:
-    calibration.write_drivers(coefficients, out / "push.csv")
-    concrete = calibration.concrete(point)
-    draws = posterior.copy()
-    if len(draws):
-        expanded = [
-            calibration.concrete(row) for row in draws.drop(columns="draw").to_dict("records")
+    with staged(calibration.out) as out:  # written aside, put in place whole
+        calibration.write_drivers(coefficients, out / "push.csv")
+        concrete = calibration.concrete(point)
+        draws = posterior.copy()
+        if len(draws):
+            expanded = [
+                calibration.concrete(row) for row in draws.drop(columns="draw").to_dict("records")
+            ]
+            draws = pd.concat([draws[["draw"]], pd.DataFrame(expanded)], axis=1)
+            draws.to_parquet(out / "posterior.parquet", index=False)
+        pd.DataFrame(settings.pop("generations", [])).to_csv(out / "trace.csv", index=False)
+        table.to_csv(out / "fit.csv", index=False, float_format="%.6g")
+        value, terms = objective(table, calibration.weights)
+        rows = table[table["in_sample"]]
+        provenance = {
+            "calibration": calibration.source.name,
+            "calibration_hash": calibration.fingerprint(),
+            "data_version": data_version(),
+            "objective": value,
+            "fit_until": calibration.fit_until,
+            "run_until": calibration.run_until.isoformat(),
+            "seeds": list(calibration.seeds),
+            "people_per_agent": calibration.people_per_agent,
+            "free_parameters": len(coefficients) + len(calibration.priors),
+            "data_points": len(rows),
+            **settings,
+            "migmodel_version": __version__,
+            "started": start,
+            "finished": _now(),
+        }
+        lines = [
+            f"# Calibrated by `migmodel calibrate {calibration.source.name}` "
+            f"({calibration.name}): do not edit by hand.",
+            f"# {calibration.description}".rstrip(),
+            'drivers = "push.csv"',
+            *(['posterior = "posterior.parquet"'] if len(draws) else []),
+            "",
+            "[parameters]  # the posterior median of each",
+            *(f'"{k}" = {float(v)!r}' for k, v in concrete.items()),
+            "",
+            "[drivers_model]  # log push = level + trend × years from March 2022 + shifts",
+            *(f'"{k}" = {float(v)!r}' for k, v in coefficients.items()),
+            "",
+            "[provenance]",
+            *(f"{k} = {json.dumps(v)}" for k, v in provenance.items()),
+            "",
+            "[provenance.objective_terms]",
+            *(f"{k} = {float(v)!r}" for k, v in terms.items()),
+            "",
         ]
-        draws = pd.concat([draws[["draw"]], pd.DataFrame(expanded)], axis=1)
-        draws.to_parquet(out / "posterior.parquet", index=False)
-    pd.DataFrame(settings.pop("generations", [])).to_csv(out / "trace.csv", index=False)
-    table.to_csv(out / "fit.csv", index=False, float_format="%.6g")
-    value, terms = objective(table, calibration.weights)
-    rows = table[table["in_sample"]]
-    provenance = {
-        "calibration": calibration.source.name,
-        "calibration_hash": calibration.fingerprint(),
-        "data_version": data_version(),
-        "objective": value,
-        "fit_until": calibration.fit_until,
-        "run_until": calibration.run_until.isoformat(),
-        "seeds": list(calibration.seeds),
-        "people_per_agent": calibration.people_per_agent,
-        "free_parameters": len(coefficients) + len(calibration.priors),
-        "data_points": len(rows),
-        **settings,
-        "migmodel_version": __version__,
-        "started": start,
-        "finished": _now(),
-    }
-    lines = [
-        f"# Calibrated by `migmodel calibrate {calibration.source.name}` "
-        f"({calibration.name}): do not edit by hand.",
-        f"# {calibration.description}".rstrip(),
-        'drivers = "push.csv"',
-        *(['posterior = "posterior.parquet"'] if len(draws) else []),
-        "",
-        "[parameters]  # the posterior median of each",
-        *(f'"{k}" = {float(v)!r}' for k, v in concrete.items()),
-        "",
-        "[drivers_model]  # log push = level + trend × years from March 2022 + shifts",
-        *(f'"{k}" = {float(v)!r}' for k, v in coefficients.items()),
-        "",
-        "[provenance]",
-        *(f"{k} = {json.dumps(v)}" for k, v in provenance.items()),
-        "",
-        "[provenance.objective_terms]",
-        *(f"{k} = {float(v)!r}" for k, v in terms.items()),
-        "",
-    ]
-    (out / "parameters.toml").write_text("\n".join(lines), encoding="utf-8")
+        (out / "parameters.toml").write_text("\n".join(lines), encoding="utf-8")
+    return calibration.out
 
 
 def recorded(calibration: Calibration) -> dict[str, Any]:
