@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import functools
 import html
@@ -261,22 +260,19 @@ def test_the_worksheet_reads_back_with_signs_decimals_and_readable_names():
 
 
 def test_teacher_notes_are_absent_from_the_student_view():
-    async def main() -> None:
-        from migmodel.views.lesson_panel import LessonPanel
+    from migmodel.views.lesson_panel import LessonPanel
 
-        for teacher in (False, True):
-            room = Classroom(load_lesson("02_enforcement_and_the_balloon"), Session())
-            _, rc = solara.render(
-                LessonPanel(room, lambda action: action(), lambda _: None, 0, teacher),
-                handle_error=False,
-            )
-            shown = " ".join(str(w.unsafe_innerHTML) for w in rc.find(HTML).widgets)
-            assert room.lesson.steps[0].prompt[:40] in shown  # the panel is there
-            assert ("Expected observations" in shown) == teacher
-            assert (room.lesson.expected[:60] in shown) == teacher
-            rc.close()
-
-    asyncio.run(main())
+    for teacher in (False, True):
+        room = Classroom(load_lesson("02_enforcement_and_the_balloon"), Session())
+        _, rc = solara.render(
+            LessonPanel(room, lambda action: action(), lambda _: None, 0, teacher),
+            handle_error=False,
+        )
+        shown = " ".join(str(w.unsafe_innerHTML) for w in rc.find(HTML).widgets)
+        assert room.lesson.steps[0].prompt[:40] in shown  # the panel is there
+        assert ("Expected observations" in shown) == teacher
+        assert (room.lesson.expected[:60] in shown) == teacher
+        rc.close()
 
 
 def test_lesson_3_visas_flow_from_the_first_day_as_its_notes_say():
