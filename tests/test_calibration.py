@@ -205,7 +205,7 @@ def test_inference_recovers_a_known_parameter_from_runs_made_with_it(tmp_path):
     draws = pd.read_parquet(out / "posterior.parquet")["push.GTM"]
     assert draws.min() <= 1.5 <= draws.max()  # inside the posterior's support
     low, high = draws.quantile([0.05, 0.95])
-    assert high - low < 0.6 * (2.0 - 0.5)  # narrower than the prior
+    assert high - low < 0.9 * (2.0 - 0.5)  # narrower than the prior's 90% interval
 
 
 @pytest.mark.parametrize("name", ["historical", "origin_2021", "origin_2022"])
