@@ -37,6 +37,7 @@ from experiments.report_figures import figures, monthly_band
 from migmodel.calibration import calibrated
 from migmodel.observed import DATA_DIR, measured_each, observed
 from migmodel.outputs import check_folder, staged
+from migmodel.patterns import NATIONALITY_PATTERN
 from migmodel.results import Results
 from migmodel.scenario import Scenario, scenario_from_dict
 from migmodel.simulate import run
@@ -145,8 +146,7 @@ def posterior_scenario(calibration: Calibration, name: str, draw: int) -> Scenar
     if name != "calibrated":
         end = pd.Timestamp(f"{int(calibration.fit_until[:4]) + 1}-09-30").date()
         raw["days"] = (end - calibration.base.start).days + 1
-    scenario = scenario_from_dict(raw, source=calibration.base.source)
-    return scenario
+    return scenario_from_dict(raw, source=calibration.base.source)
 
 
 def predictive(targets: pd.DataFrame, runs: list[Results], fit_until: str) -> pd.DataFrame:
@@ -259,6 +259,4 @@ def posterior_summary(calibration: Calibration) -> pd.DataFrame:
 
 
 def _pattern(column: str) -> str:
-    from migmodel.patterns import NATIONALITY_PATTERN
-
     return NATIONALITY_PATTERN[column.removeprefix("push.")]
