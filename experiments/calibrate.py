@@ -42,8 +42,10 @@ from rich.console import Console
 
 from experiments.calibration_file import Calibration, CalibrationError, load_calibration
 from migmodel.calibration import calibrated
+from migmodel.drivers import DriversModel
 from migmodel.observed import EVENTS, data_version, measured, observed
 from migmodel.outputs import staged
+from migmodel.patterns import NATIONALITIES
 from migmodel.results import Results
 from migmodel.scenario import Scenario, scenario_from_dict
 from migmodel.simulate import __version__, run
@@ -140,18 +142,22 @@ def calibrate(
         drivers_file = Path(tmp) / "push.csv"
         values = calibration.start_values()
 
-        def evaluate(coefficients: dict[str, float], point: dict[str, float]) -> pd.DataFrame:
+        def evaluate(
+            coefficients: dict[str, float], point: dict[str, float]
+        ) -> tuple[pd.DataFrame, pd.DataFrame]:
             calibration.write_drivers(coefficients, drivers_file)
             scenario = calibration.scenario(point, drivers_file)
             seeds = list(calibration.seeds)
             futures = client.map(_measure_one, [scenario] * len(seeds), seeds, pure=False)
-            return compare(targets, measured(client.gather(futures)), calibration.fit_until)
+            runs = client.gather(futures)
+            table = compare(targets, measured(runs), calibration.fit_until)
+            return table, encounters_by_month(runs)
 
         coefficients = fit_drivers(calibration, values, evaluate, console)
         calibration.write_drivers(coefficients, drivers_file)
         posterior, settings = infer(calibration, drivers_file, targets, client, console)
         point = posterior.drop(columns="draw").median().to_dict() if len(posterior) else values
-        table = evaluate(coefficients, point)
+        table = evaluate(coefficients, point)[0]
     return _write(calibration, coefficients, point, posterior, table, settings, start)
 
 
@@ -161,28 +167,78 @@ def fit_drivers(
     evaluate: Any,
     console: Console,
 ) -> dict[str, float]:
-    """Fit the drivers' coefficients to US encounters by nationality and fiscal year.
+    """Fit the drivers' coefficients to US encounters by nationality and year and by month.
 
-    Each round runs the model (``evaluate(coefficients, values)``) and adds the least-squares
-    fit of log observed ÷ simulated (each bounded to ×¼–×4, so that seed noise in small
-    flows cannot run away) on the fiscal years' basis rows. The first round starts from push 1
-    (the baseline's departures) for every nationality.
+    Each round runs the model (``evaluate(coefficients, values)``: the comparison table and
+    the simulated encounters by month and nationality) and takes a Gauss–Newton step on the
+    log errors of the in-sample figures of two series:
+
+    * encounters by fiscal year and nationality: the fiscal year's basis row;
+    * monthly total encounters: the nationalities' basis rows, weighted by their simulated
+      shares of that month (the derivative of a log sum).
+
+    The step is the maximum a posteriori fit under Gaussian priors: each figure's log error
+    has a standard deviation of ``error_sd``, each trend ``trend_sd`` a year and each shift
+    ``shift_sd`` around zero, levels are free (ridge regression; Hoerl & Kennard 1970,
+    *Technometrics* 12:55). Log errors are bounded to ×¼–×4 (×100 in the first round, from
+    push 1), so that seed noise in small flows cannot run away. The model is noisy, so the
+    round whose run fitted best is kept, not the last.
     """
     model = calibration.drivers_model()
+    prior = calibration.drivers_prior
     coefficients = dict.fromkeys(model.names, 0.0)
+    best: tuple[float, dict[str, float]] = (np.inf, coefficients)
     for k in range(calibration.driver_rounds):
-        table = evaluate(coefficients, values)
-        rows = table[(table["series"] == "encounters_fy_nationality") & table["in_sample"]]
-        x = np.array(
-            [model.year_basis(int(p), g) for p, g in zip(rows.period, rows.group, strict=True)]
-        )
+        table, monthly = evaluate(coefficients, values)
+        x, y = _drivers_rows(model, table, monthly)
         bound = np.log(100.0 if k == 0 else 4.0)
-        y = np.clip(np.log(rows["observed"] / rows["simulated"].clip(lower=1)), -bound, bound)
-        step = np.linalg.lstsq(x, y.to_numpy(), rcond=None)[0]
-        coefficients = {n: c + s for (n, c), s in zip(coefficients.items(), step, strict=True)}
+        y = np.clip(y, -bound, bound)
         miss = float(np.sqrt(np.mean(y**2)))
-        console.print(f"drivers round {k + 1}: rms log error by nationality-year {miss:.3f}")
-    return coefficients
+        console.print(f"drivers round {k + 1}: rms log error of the fitted figures {miss:.3f}")
+        if miss < best[0]:
+            best = (miss, coefficients)
+        beta = np.array(list(coefficients.values()))
+        sd = np.array([prior.get(name.split(".")[0], np.inf) for name in model.names])
+        penalty = np.diag(prior["error"] / sd)
+        a = np.vstack([x, penalty])
+        b = np.concatenate([y + x @ beta, np.zeros(len(beta))])
+        beta = np.linalg.lstsq(a, b, rcond=None)[0]
+        coefficients = dict(zip(model.names, beta.tolist(), strict=True))
+    return best[1]
+
+
+def _drivers_rows(
+    model: DriversModel, table: pd.DataFrame, monthly: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the drivers fit's design rows and log errors (observed ÷ simulated)."""
+    fit = table[table["in_sample"]]
+    years = fit[fit["series"] == "encounters_fy_nationality"]
+    months = fit[(fit["series"] == "encounters_month") & fit["period"].isin(monthly.index)]
+    rows = [model.year_basis(int(p), g) for p, g in zip(years.period, years.group, strict=True)]
+    for month in months.period:
+        share = monthly.loc[month].to_numpy(float)
+        share = share / share.sum() if share.sum() > 0 else np.full(len(share), 1 / len(share))
+        basis = np.array([model.month_basis(month, n) for n in NATIONALITIES])
+        rows.append(share @ basis)
+    both = pd.concat([years, months])
+    y = np.log(both["observed"].to_numpy(float) / both["simulated"].clip(lower=1).to_numpy(float))
+    return np.array(rows), y
+
+
+def encounters_by_month(runs: list[Results]) -> pd.DataFrame:
+    """Return the runs' mean US encounters by month (``YYYY-MM``) and nationality."""
+    frames = []
+    for results in runs:
+        enc = results.encounters
+        month = enc["date"].dt.to_period("M").astype(str)
+        frames.append(
+            enc.assign(month=month)
+            .pivot_table(
+                index="month", columns="nationality", values="us_encounters", aggfunc="sum"
+            )
+            .reindex(columns=list(NATIONALITIES), fill_value=0.0)
+        )
+    return pd.concat(frames).groupby(level=0).sum() / len(frames)
 
 
 def _measure_one(scenario: Scenario, seed: int) -> Results:

@@ -41,7 +41,7 @@ KEYS = (
     "priors",
     "weights",
 )
-DRIVERS_KEYS = ("rounds", "damping", "shifts")
+DRIVERS_KEYS = ("rounds", "damping", "error_sd", "trend_sd", "shift_sd", "shifts")
 ABC_KEYS = ("population", "generations", "evaluations", "people_per_agent", "draws", "seed")
 ORIGIN = dt.date(2022, 3, 1)
 """The month the drivers' levels refer to: FY2022's middle less a month (the baseline's
@@ -81,6 +81,7 @@ class Calibration:
     out: Path
     driver_rounds: int
     damping: float
+    drivers_prior: dict[str, float]
     shifts: tuple[Shift, ...]
     abc: Inference
     priors: dict[str, tuple[float, float]]
@@ -170,6 +171,7 @@ def load_calibration(path: str | Path) -> Calibration:
             damping=Number(0.9, 0, 1, "per month", "trend damping").check(
                 "[drivers] damping", drivers.get("damping", 0.9)
             ),
+            drivers_prior=_drivers_prior(drivers),
             shifts=tuple(_shift(i, s) for i, s in enumerate(_list(drivers, "shifts"))),
             abc=Inference(
                 **{
@@ -204,6 +206,21 @@ def _list(table: dict[str, Any], key: str) -> list[Any]:
     if not isinstance(value, list):
         raise CalibrationError(f"{key} = {value!r:.40} must be a list of [[drivers.{key}]] tables")
     return value
+
+
+DRIVERS_PRIOR = {
+    "error": Number(0.25, 0.01, 10, "log", "standard deviation of a figure's log error"),
+    "trend": Number(0.5, 0.01, 10, "log a year", "prior standard deviation of each trend"),
+    "shift": Number(1.0, 0.01, 10, "log", "prior standard deviation of each shift"),
+}
+"""The drivers fit's Gaussian priors (``[drivers] error_sd, trend_sd, shift_sd``)."""
+
+
+def _drivers_prior(drivers: dict[str, Any]) -> dict[str, float]:
+    return {
+        name: number.check(f"[drivers] {name}_sd", drivers.get(f"{name}_sd", number.default))
+        for name, number in DRIVERS_PRIOR.items()
+    }
 
 
 def _shift(i: int, raw: Any) -> Shift:

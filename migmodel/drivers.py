@@ -193,6 +193,14 @@ class DriversModel:
         values = np.column_stack([np.exp(self.basis(months, n) @ beta) for n in NATIONALITIES])
         return Drivers(months[0].start_time.date(), np.clip(values, 1e-3, 100.0))
 
+    def month_basis(self, month: str, nationality: str) -> np.ndarray:
+        """Return the basis row of a month's US encounters: their departures' month.
+
+        A month's encounters left home about :data:`LEAD_DAYS` earlier, the month before.
+        """
+        before = pd.period_range(pd.Period(month, freq="M") - 1, periods=1, freq="M")
+        return self.basis(before, nationality)[0]
+
     def year_basis(self, fiscal_year: int, nationality: str) -> np.ndarray:
         """Return the mean basis row over a fiscal year's departures.
 

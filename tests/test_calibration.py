@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -14,10 +15,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from rich.console import Console
 
 from experiments.calibrate import (
     CalibrationError,
     calibrate,
+    fit_drivers,
     load_calibration,
     recorded,
     reproduce,
@@ -70,6 +73,60 @@ def test_the_drivers_model_has_a_level_a_trend_shifts_and_a_damped_forecast(tmp_
     assert row[model.names.index("shift.Haiti 2021")] == pytest.approx(2 / 12)  # Jul, Aug
     back = load_drivers(drivers.write(tmp_path / "push.csv"))
     assert np.allclose(back.values, drivers.values, rtol=1e-3)
+
+
+def _log_linear_world(model: DriversModel, truth: dict[str, float]):
+    """Return an ``evaluate`` whose encounters are exactly the drivers (a log-linear world)."""
+    years, months = range(2020, 2023), pd.period_range("2019-11", "2022-09", freq="M")
+
+    def encounters(coefficients: dict[str, float]) -> tuple[dict, pd.DataFrame]:
+        beta = np.array([coefficients.get(n, 0.0) for n in model.names])
+        fy = {
+            (str(y), n): 1000 * np.exp(model.year_basis(y, n) @ beta)
+            for y in years
+            for n in NATIONALITIES
+        }
+        monthly = pd.DataFrame(
+            {n: [100 * np.exp(model.month_basis(str(m), n) @ beta) for m in months]
+             for n in NATIONALITIES},
+            index=months.astype(str),
+        )  # fmt: skip
+        return fy, monthly
+
+    observed_fy, observed_monthly = encounters(truth)
+
+    def evaluate(coefficients: dict[str, float], values: dict) -> tuple:
+        fy, monthly = encounters(coefficients)
+        rows = [
+            ("encounters_fy_nationality", y, n, observed_fy[y, n], v) for (y, n), v in fy.items()
+        ]
+        rows += [
+            ("encounters_month", m, "total", observed_monthly.loc[m].sum(), monthly.loc[m].sum())
+            for m in monthly.index
+        ]
+        table = pd.DataFrame(rows, columns=["series", "period", "group", "observed", "simulated"])
+        return table.assign(in_sample=True), monthly
+
+    return evaluate
+
+
+@pytest.mark.parametrize(("trend_sd", "recovered"), [(100.0, True), (0.001, False)])
+def test_the_drivers_fit_recovers_known_drivers_and_its_prior_holds_trends_back(
+    trend_sd, recovered
+):
+    calibration = load_calibration(CALIBRATION / "origin_2022.toml")
+    prior = {"error": 0.25, "trend": trend_sd, "shift": 100.0}
+    calibration = dataclasses.replace(calibration, drivers_prior=prior, driver_rounds=6)
+    model = calibration.drivers_model()
+    truth = {"level.VEN": 1.0, "trend.VEN": 0.8, "level.MEX": -0.5, "shift.Cuba 2021": 0.7}
+    evaluate = _log_linear_world(model, truth)
+    fitted = fit_drivers(calibration, {}, evaluate, Console(quiet=True))
+    if recovered:  # a weak prior: every coefficient the data identify is found
+        for name, value in truth.items():
+            assert fitted[name] == pytest.approx(value, abs=0.02), name
+    else:  # a tight prior: no trend; Venezuela's growth goes into its dated shift instead
+        assert abs(fitted["trend.VEN"]) < 0.01
+        assert fitted["shift.Venezuela onward 2021"] > 0.3
 
 
 @pytest.mark.parametrize(
