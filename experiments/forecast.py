@@ -65,3 +65,43 @@ def coverage(actual: np.ndarray, low: np.ndarray, high: np.ndarray) -> float:
     """Return the share of ``actual`` values inside ``[low, high]``."""
     actual, low, high = (np.asarray(x, dtype=float) for x in (actual, low, high))
     return float(np.mean((actual >= low) & (actual <= high)))
+
+
+Z90 = 1.6449
+"""The standard normal's 95th percentile: a 90% interval is ±Z90 standard deviations."""
+
+
+def discrepancy(series: pd.Series, observed: pd.Series, simulated: pd.Series) -> pd.Series:
+    """Return each series' discrepancy: the root mean square of its in-sample log errors.
+
+    The model's runs spread by parameter and seed uncertainty only; the data also differ from
+    the model by what it leaves out (within-year spikes, reporting). That *model discrepancy*
+    (Kennedy & O'Hagan 2001, *J. R. Stat. Soc. B* 63:425) is estimated per series as the root
+    mean square of log observed ÷ median over the fit's in-sample figures (for the policy
+    responses, which are changes, of observed − median). Give only in-sample rows.
+    """
+    response = series.to_numpy() == "response"
+    sim, obs = simulated.to_numpy(float), observed.to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        error = np.where(response, obs - sim, np.log(obs / np.maximum(sim, 1.0)))
+    frame = pd.DataFrame({"series": series.to_numpy(), "e2": error**2})
+    return np.sqrt(frame.groupby("series")["e2"].mean())
+
+
+def widen(
+    median: np.ndarray, low: np.ndarray, high: np.ndarray, sd: np.ndarray, additive: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the 90% predictive interval: the runs' interval and a discrepancy ``sd`` together.
+
+    Each side's half-width (in the logarithm, or in the value's own units if ``additive``)
+    is combined in quadrature with ``Z90 × sd``: the two are independent, roughly normal.
+    """
+    median, low, high, sd = (np.asarray(x, dtype=float) for x in (median, low, high, sd))
+    if additive:
+        down = np.sqrt((median - low) ** 2 + (Z90 * sd) ** 2)
+        up = np.sqrt((high - median) ** 2 + (Z90 * sd) ** 2)
+        return median - down, median + up
+    floor = np.maximum(median, 1.0)
+    down = np.sqrt(np.log(floor / np.maximum(low, 1.0)) ** 2 + (Z90 * sd) ** 2)
+    up = np.sqrt(np.log(np.maximum(high, 1.0) / floor) ** 2 + (Z90 * sd) ** 2)
+    return floor * np.exp(-down), floor * np.exp(up)

@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from experiments.forecast import widen
 from migmodel.observed import EVENTS
 from migmodel.patterns import FLOW_PATTERNS
 from migmodel.results import Results
@@ -27,8 +28,12 @@ LABEL = {p: p.replace("_", " ") for p in FLOW_PATTERNS}
 COLOURS = {"calibrated": "#1f77b4", "origin_2021": "#2ca02c", "origin_2022": "#ff7f0e"}
 
 
-def monthly_band(runs: list[Results]) -> pd.DataFrame:
-    """Monthly US encounters by pattern and total: median, 5th and 95th percentile over runs."""
+def monthly_band(runs: list[Results], sd: float = 0.0) -> pd.DataFrame:
+    """Monthly US encounters by pattern and total: median and 90% predictive interval.
+
+    The interval is the runs' 5th to 95th percentile, widened by a model discrepancy ``sd``
+    (log; :func:`~experiments.forecast.widen`).
+    """
     frames = []
     for r in runs:
         m = r.monthly().pivot_table(
@@ -40,6 +45,7 @@ def monthly_band(runs: list[Results]) -> pd.DataFrame:
     cols = frames[0].columns
     out = {}
     low, median, high = np.quantile(stack, [0.05, 0.5, 0.95], axis=0)
+    low, high = widen(median, low, high, np.full(median.shape, sd))
     for stat, values in (("median", median), ("low", low), ("high", high)):
         out[stat] = pd.DataFrame(values, index=frames[0].index, columns=cols)
     return pd.concat(out, axis=1)

@@ -32,7 +32,14 @@ from experiments import pattern_checks
 from experiments.calibrate import compare, load_calibration, recorded
 from experiments.calibration_file import Calibration
 from experiments.checks import border_stock, deterrence
-from experiments.forecast import coverage, naive_monthly, naive_yearly, scores
+from experiments.forecast import (
+    coverage,
+    discrepancy,
+    naive_monthly,
+    naive_yearly,
+    scores,
+    widen,
+)
 from experiments.report_figures import figures, monthly_band
 from migmodel.calibration import calibrated
 from migmodel.observed import DATA_DIR, measured_each, observed
@@ -129,7 +136,7 @@ def build_report(
             folder / "figures",
             targets,
             {name: fit.table for name, fit in fits.items()},
-            {name: monthly_band(fit.runs) for name, fit in fits.items()},
+            {name: monthly_band(fit.runs, _monthly_sd(fit)) for name, fit in fits.items()},
             posterior_draws(fits["calibrated"].calibration),
         )
         text = markdown(fits, provenance, forecasts, posterior, drawn, checks, draws, seeds)
@@ -150,9 +157,13 @@ def posterior_scenario(calibration: Calibration, name: str, draw: int) -> Scenar
 
 
 def predictive(targets: pd.DataFrame, runs: list[Results], fit_until: str) -> pd.DataFrame:
-    """Return every target with the runs' median (``simulated``), 5th and 95th percentiles.
+    """Return every target with its median and 90% posterior predictive interval.
 
-    ``inside`` says whether the observed value is within the 90% interval.
+    ``simulated`` is the runs' median; ``runs_low``/``runs_high`` their 5th and 95th
+    percentiles (parameter and seed uncertainty); ``low``/``high`` the predictive interval,
+    which adds the series' model discrepancy (:func:`~experiments.forecast.discrepancy`,
+    estimated on this fit's in-sample figures only, ``discrepancy_sd``). ``inside`` says whether
+    the observed value is within the predictive interval, ``inside_runs`` within the runs'.
     """
     each = measured_each(runs)
     counts = each.groupby(KEYS, sort=False)["value"].transform("count")
@@ -160,7 +171,19 @@ def predictive(targets: pd.DataFrame, runs: list[Results], fit_until: str) -> pd
     q = each.groupby(KEYS, sort=False)["value"].quantile([0.05, 0.5, 0.95]).unstack()
     q = q.rename(columns={0.05: "low", 0.5: "simulated", 0.95: "high"}).reset_index()
     table = compare(targets, q, fit_until)
+    fitted = table[table["in_sample"]]
+    sd = discrepancy(fitted["series"], fitted["observed"], fitted["simulated"])
+    table["discrepancy_sd"] = table["series"].map(sd).fillna(0.0)
+    table["runs_low"], table["runs_high"] = table["low"], table["high"]
+    for additive, rows in (
+        (False, table["series"] != "response"),
+        (True, table["series"] == "response"),
+    ):
+        table.loc[rows, "low"], table.loc[rows, "high"] = widen(
+            *(table.loc[rows, c] for c in ("simulated", "low", "high", "discrepancy_sd")), additive
+        )
     table["inside"] = (table["observed"] >= table["low"]) & (table["observed"] <= table["high"])
+    table["inside_runs"] = table["observed"].between(table["runs_low"], table["runs_high"])
     return table
 
 
@@ -256,6 +279,12 @@ def posterior_summary(calibration: Calibration) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _monthly_sd(fit: Fit) -> float:
+    """Return the discrepancy of the fit's monthly totals (log)."""
+    months = fit.table[fit.table["series"] == "encounters_month"]
+    return float(months["discrepancy_sd"].iat[0]) if len(months) else 0.0
 
 
 def _pattern(column: str) -> str:

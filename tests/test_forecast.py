@@ -6,7 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.forecast import coverage, naive_monthly, naive_yearly, scaled_error, scores
+from experiments.forecast import (
+    Z90,
+    coverage,
+    discrepancy,
+    naive_monthly,
+    naive_yearly,
+    scaled_error,
+    scores,
+    widen,
+)
 
 
 def test_the_scaled_error_is_the_forecasts_mean_absolute_error_over_the_naive_ones():
@@ -37,3 +46,27 @@ def test_yearly_naive_forecasts_repeat_last_year_and_scores_name_both():
 
 def test_coverage_counts_the_values_inside_their_interval():
     assert coverage([1, 5, 9, 4], [0, 6, 8, 4], [2, 7, 10, 4]) == 0.75
+
+
+def test_the_discrepancy_is_the_root_mean_square_of_in_sample_log_errors():
+    series = pd.Series(["month", "month", "response", "response"])
+    observed = pd.Series([200.0, 50.0, -0.2, 0.1])
+    simulated = pd.Series([100.0, 100.0, 0.1, 0.2])  # ×2 and ×½; responses off by 0.3 and 0.1
+    sd = discrepancy(series, observed, simulated)
+    assert sd["month"] == pytest.approx(np.log(2))
+    assert sd["response"] == pytest.approx(np.sqrt((0.3**2 + 0.1**2) / 2))
+
+
+def test_the_predictive_interval_joins_the_runs_spread_and_the_discrepancy_in_quadrature():
+    # no spread in the runs: the interval is the discrepancy's alone, ±Z90 σ in the log
+    low, high = widen([100.0], [100.0], [100.0], [1 / Z90])
+    assert low[0] == pytest.approx(100 / np.e) and high[0] == pytest.approx(100 * np.e)
+    # runs ×/÷ e^0.3 and Z90 σ = 0.4: half-widths of 0.5 in the log (a 3-4-5 triangle)
+    runs = 100 * np.exp(np.array([-0.3, 0.3]))
+    low, high = widen([100.0], [runs[0]], [runs[1]], [0.4 / Z90])
+    assert np.log(high[0] / 100) == pytest.approx(0.5) and np.log(100 / low[0]) == pytest.approx(
+        0.5
+    )
+    # changes (the policy responses) widen in their own units
+    low, high = widen([-0.3], [-0.33], [-0.26], [0.04 / Z90], additive=True)
+    assert low[0] == pytest.approx(-0.3 - 0.05) and high[0] == pytest.approx(-0.3 + 0.04 * 2**0.5)
