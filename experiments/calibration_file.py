@@ -42,13 +42,28 @@ KEYS = (
     "weights",
 )
 DRIVERS_KEYS = ("rounds", "damping", "error_sd", "trend_sd", "shift_sd", "shifts")
-ABC_KEYS = ("population", "generations", "evaluations", "people_per_agent", "draws", "seed")
+ABC_KEYS = (
+    "population",
+    "generations",
+    "evaluations",
+    "quantile",
+    "people_per_agent",
+    "draws",
+    "seed",
+)
 ORIGIN = dt.date(2022, 3, 1)
 """The month the drivers' levels refer to: FY2022's middle less a month (the baseline's
 departures stand for FY2022, so push 1 is FY2022's level)."""
 
 COUNT = Number(0, 0, 100_000, "", "count", integer=True)
 SCALE = Number(200, 1, 100_000, "people", "people per agent", integer=True)
+
+
+ABC_NUMBERS = {
+    "people_per_agent": SCALE,
+    "quantile": Number(0.5, 0.01, 1, "", "tolerance: quantile of the last distances"),
+}
+"""The ``[abc]`` settings that are not counts."""
 
 
 class CalibrationError(ScenarioError):
@@ -62,6 +77,7 @@ class Inference:
     population: int = 100
     generations: int = 8
     evaluations: int = 2000
+    quantile: float = 0.5
     people_per_agent: int = 2000
     draws: int = 100
     seed: int = 1
@@ -174,10 +190,7 @@ def load_calibration(path: str | Path) -> Calibration:
             drivers_prior=_drivers_prior(drivers),
             shifts=tuple(_shift(i, s) for i, s in enumerate(_list(drivers, "shifts"))),
             abc=Inference(
-                **{
-                    k: (SCALE if k == "people_per_agent" else COUNT).check(f"[abc] {k}", v)
-                    for k, v in abc.items()
-                }
+                **{k: ABC_NUMBERS.get(k, COUNT).check(f"[abc] {k}", v) for k, v in abc.items()}
             ),
             priors=_priors(raw.get("priors", {})),
             weights=_weights(raw.get("weights", {})),

@@ -130,7 +130,8 @@ def markdown(
         "",
         "Uniform priors over each range (judgements, in "
         "`experiments/calibration/historical.toml`); "
-        f"{prov['evaluations']} evaluations of ABC-SMC at {prov.get('abc_people_per_agent', 0):,} "
+        f"{prov['evaluations']} evaluations of ABC ({_generations(prov)}) at "
+        f"{prov.get('abc_people_per_agent', 0):,} "
         "people per agent. `drivers.<pattern>` multiplies the fitted drivers of that flow "
         "pattern's nationalities.",
         "",
@@ -394,3 +395,11 @@ def _pct(x: float) -> str:
 
 def _pp(x: float) -> str:
     return f"{x * 100:+.0f} pp".replace("-", "−")
+
+
+def _generations(prov: dict[str, Any]) -> str:
+    """Say how the inference ran: one generation (rejection) or several (SMC), and its ESS."""
+    count = prov.get("abc_generations", 0)
+    ess = prov.get("final_effective_sample_size")
+    how = "one generation, rejection" if count == 1 else f"SMC, {count} generations"
+    return f"{how}; effective sample size {ess}" if ess is not None else how

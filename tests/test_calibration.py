@@ -355,6 +355,10 @@ def test_the_validation_report_builds(tmp_path):
         ('scenario = "historical"\nfit_until = "2023-09"\n[weights]\nencounter = 1\n',
          "did you mean"),
         ('scenario = "historical"\nfit_until = "2023-09"\nbogus = 1\n', "unknown key 'bogus'"),
+        ('scenario = "historical"\nfit_until = "2023-09"\n[abc]\nquantile = 0\n',
+         r"\[abc\] quantile = 0 is out of range: allowed 0.01"),
+        ('scenario = "historical"\nfit_until = "2023-09"\n[drivers]\ntrend_sd = "wide"\n',
+         r"\[drivers\] trend_sd = 'wide' must be a number"),
     ],
 )  # fmt: skip
 def test_bad_calibration_files_get_one_clear_message(tmp_path, capsys, text, message):
