@@ -45,7 +45,7 @@ from experiments.study import (
     reference_values,
     series_by_lever,
 )
-from experiments.sweepfile import Factor, Sweep, SweepError
+from experiments.sweep_plan import Factor, Sweep, SweepError
 
 __all__ = ["Study", "analyze", "indices"]
 

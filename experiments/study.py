@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from experiments.designs import problem
-from experiments.sweepfile import Factor, Sweep, SweepError
+from experiments.sweep_plan import Factor, Sweep, SweepError
 from migmodel.compare import paired_difference
 
 RESAMPLES = {"sobol": 1000, "morris": 1000, "latin": 200}

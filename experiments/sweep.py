@@ -39,7 +39,8 @@ from rich.progress import (
 from rich.table import Table
 
 from experiments import dataset
-from experiments.sweepfile import Run, Sweep, SweepError, load_sweep
+from experiments.sweep_plan import Run, Sweep, SweepError
+from experiments.sweepfile import load_sweep
 from migmodel.compare import outcomes
 from migmodel.results import Results
 from migmodel.scenario import Scenario

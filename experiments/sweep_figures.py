@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from experiments.report_text import label, number, people, short
 from experiments.study import Study, by_lever
-from experiments.sweepfile import Factor
+from experiments.sweep_plan import Factor
 
 DPI = 110
 """Resolution of every saved figure."""
