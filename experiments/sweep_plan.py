@@ -11,6 +11,8 @@ import dataclasses
 import functools
 import hashlib
 import json
+import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,10 @@ from migmodel.schema import Number, ScenarioError
 
 KINDS = {"levers": "lever", "uncertainties": "uncertainty"}
 """The tables of a sweep file that hold factors, and the kind of factor each holds."""
+
+MAX_RUNS = 100_000
+"""The most runs a sweep may plan unless ``MIGMODEL_MAX_RUNS`` raises the limit."""
+MAX_RUNS_ENV = "MIGMODEL_MAX_RUNS"
 
 
 class SweepError(ScenarioError):
@@ -214,3 +220,30 @@ def run_id(values: Mapping[str, float], seed: int) -> str:
     """Return a run's stable id: a hash of its factors' values and its seed."""
     key = {"values": {k: float(v) for k, v in values.items()}, "seed": int(seed)}
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def max_runs() -> int:
+    """Return the most runs a sweep may plan: ``MIGMODEL_MAX_RUNS``, default 100,000."""
+    text = os.environ.get(MAX_RUNS_ENV, "").strip()
+    if not text:
+        return MAX_RUNS
+    if not text.isdigit() or int(text) < 1:
+        raise SweepError(f"{MAX_RUNS_ENV} = {text!r} must be a whole number ≥ 1")
+    return int(text)
+
+
+def check_size(sweep: Sweep) -> None:
+    """Refuse a plan larger than :func:`max_runs`, counted before any point is built."""
+    if sweep.design.method == "grid":  # at most: rounding may merge an integer's steps
+        size = math.prod(
+            len(f.values) if f.values is not None else (f.steps or 0) for f in sweep.factors
+        )
+    else:
+        size = sweep.count()
+    runs = size * len(sweep.seeds)
+    if runs > max_runs():
+        raise SweepError(
+            f"the design makes {size:,} points × {len(sweep.seeds):,} seeds = {runs:,} "
+            f"runs, more than the limit of {max_runs():,}; use fewer values, steps or "
+            f"samples, or raise the limit with {MAX_RUNS_ENV}={runs}"
+        )

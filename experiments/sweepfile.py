@@ -36,13 +36,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from experiments.designs import METHODS, SAMPLED, Design
-from experiments.sweep_plan import KINDS, Factor, Sweep, SweepError
+from experiments.sweep_plan import KINDS, Factor, Sweep, SweepError, check_size
 from migmodel.addressing import parameter, policy_instance
 from migmodel.compare import OUTCOMES
 from migmodel.model import MEASURES
@@ -64,9 +63,6 @@ TOP_KEYS = (
 )
 FREQUENCIES = ("month", "fiscal_year")
 MAX_SEEDS = 100_000
-MAX_RUNS = 100_000
-"""The most runs a sweep may plan unless ``MIGMODEL_MAX_RUNS`` raises the limit."""
-MAX_RUNS_ENV = "MIGMODEL_MAX_RUNS"
 
 
 def load_sweep(path: str | Path) -> Sweep:
@@ -146,35 +142,8 @@ def sweep_from_dict(
         frequency=frequency,
         source=source,
     )
-    _check_size(sweep)
+    check_size(sweep)
     return sweep
-
-
-def max_runs() -> int:
-    """Return the most runs a sweep may plan: ``MIGMODEL_MAX_RUNS``, default 100,000."""
-    text = os.environ.get(MAX_RUNS_ENV, "").strip()
-    if not text:
-        return MAX_RUNS
-    if not text.isdigit() or int(text) < 1:
-        raise SweepError(f"{MAX_RUNS_ENV} = {text!r} must be a whole number ≥ 1")
-    return int(text)
-
-
-def _check_size(sweep: Sweep) -> None:
-    """Refuse a plan larger than :func:`max_runs`, counted before any point is built."""
-    if sweep.design.method == "grid":  # at most: rounding may merge an integer's steps
-        points = math.prod(
-            len(f.values) if f.values is not None else (f.steps or 0) for f in sweep.factors
-        )
-    else:
-        points = sweep.count()
-    runs = points * len(sweep.seeds)
-    if runs > max_runs():
-        raise SweepError(
-            f"the design makes {points:,} points × {len(sweep.seeds):,} seeds = {runs:,} "
-            f"runs, more than the limit of {max_runs():,}; use fewer values, steps or "
-            f"samples, or raise the limit with {MAX_RUNS_ENV}={runs}"
-        )
 
 
 def _base(name: Any, changes: Any, source: Path | None) -> Scenario:
