@@ -39,7 +39,8 @@ from rich.progress import (
 from rich.table import Table
 
 from experiments import dataset
-from experiments.sweepfile import Run, Sweep, SweepError, load_sweep
+from experiments.sweep_plan import Run, Sweep, SweepError
+from experiments.sweepfile import load_sweep
 from migmodel.compare import outcomes
 from migmodel.results import Results
 from migmodel.scenario import Scenario
@@ -215,10 +216,10 @@ def _run_all(
     show: bool,
     start: Callable[[], None],
 ) -> None:
+    """Run ``todo`` on a Dask cluster, recording each run in ``folder`` as it finishes."""
     from distributed import as_completed
 
     schema = dataset.runs_schema(sweep)
-    key = sweep.fingerprint()
     began = time.perf_counter()
     with dask_client(workers, scheduler, console) as (client, described):
         summary.cluster = described
@@ -227,26 +228,10 @@ def _run_all(
             client.run(_worker_info)
         summary.startup_seconds = time.perf_counter() - began
         start()
-        with Progress(
-            TextColumn(f"[bold]{sweep.name}[/]"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("runs, {task.fields[failed]} failed"),
-            TimeElapsedColumn(),
-            TextColumn("left"),
-            TimeRemainingColumn(),
-            console=console,
-            disable=not show,
-        ) as bar:
+        with _progress(sweep.name, console, show) as bar:
             task_id = bar.add_task("sweep", total=len(todo), failed=0)
             started = time.perf_counter()
-            pending = {}
-            for r in todo:
-                task = Task(
-                    r, sweep.scenario(r.values), sweep.summaries, sweep.series, sweep.frequency
-                )
-                future = client.submit(execute, task, key=f"migmodel-{key}-{r.run_id}", pure=False)
-                pending[future.key] = (r, future)
+            pending = _submit(client, sweep, todo)
             for future in as_completed([f for _, f in pending.values()]):
                 r, _ = pending.pop(future.key)
                 try:
@@ -255,18 +240,49 @@ def _run_all(
                     row, series = {**_row(r), **_failure(err), "finished": _now()}, None
                 future.release()
                 dataset.write_run(folder, schema, row, series)
-                summary.ran += 1
-                if row.get("error") is None:
-                    summary.ok += 1
-                else:
-                    summary.failed += 1
-                    if len(summary.errors) < 5:
-                        summary.errors.append(f"{r.run_id} (seed {r.seed}): {row['error']}")
+                _count(summary, r, row)
                 bar.update(task_id, advance=1, failed=summary.failed)
             summary.seconds = time.perf_counter() - started
         with contextlib.suppress(Exception):  # a figure for the record, never a failure
             peaks = client.run(_peak_memory_mb)
             summary.worker_peak_mb = {str(k): round(v, 1) for k, v in sorted(peaks.items())}
+
+
+def _progress(name: str, console: Console, show: bool) -> Progress:
+    """The sweep's progress bar: runs done and failed, time spent and left."""
+    return Progress(
+        TextColumn(f"[bold]{name}[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs, {task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not show,
+    )
+
+
+def _submit(client: Any, sweep: Sweep, todo: list[Run]) -> dict[str, tuple[Run, Any]]:
+    """Submit one task per run; return the run and future of each, by the future's key."""
+    key = sweep.fingerprint()
+    pending = {}
+    for r in todo:
+        task = Task(r, sweep.scenario(r.values), sweep.summaries, sweep.series, sweep.frequency)
+        future = client.submit(execute, task, key=f"migmodel-{key}-{r.run_id}", pure=False)
+        pending[future.key] = (r, future)
+    return pending
+
+
+def _count(summary: Summary, r: Run, row: dict[str, Any]) -> None:
+    """Count a finished run as ok or failed, keeping the first five errors."""
+    summary.ran += 1
+    if row.get("error") is None:
+        summary.ok += 1
+        return
+    summary.failed += 1
+    if len(summary.errors) < 5:
+        summary.errors.append(f"{r.run_id} (seed {r.seed}): {row['error']}")
 
 
 DASHBOARD_ENV = "MIGMODEL_DASHBOARD"

@@ -35,24 +35,20 @@ against the parameters' declared ranges (:data:`migmodel.scenario.PARAMETERS`, e
 from __future__ import annotations
 
 import dataclasses
-import functools
-import hashlib
-import json
 import math
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from experiments.designs import METHODS, SAMPLED, Axis, Design, count, points
-from migmodel.addressing import parameter, policy_instance, set_parameter
+from experiments.designs import METHODS, SAMPLED, Design
+from experiments.sweep_plan import KINDS, Factor, Sweep, SweepError, check_size
+from migmodel.addressing import parameter, policy_instance
 from migmodel.compare import OUTCOMES
 from migmodel.model import MEASURES
 from migmodel.scenario import Scenario, load_scenario, scenario_from_dict
 from migmodel.schema import Number, ScenarioError, read_toml, unknown_key
+
+__all__ = ["Factor", "Sweep", "SweepError", "load_sweep", "sweep_from_dict", "sweep_from_spec"]
 
 TOP_KEYS = (
     "name",
@@ -65,200 +61,8 @@ TOP_KEYS = (
     "seeds",
     "outcomes",
 )
-KINDS = {"levers": "lever", "uncertainties": "uncertainty"}
 FREQUENCIES = ("month", "fiscal_year")
 MAX_SEEDS = 100_000
-MAX_RUNS = 100_000
-"""The most runs a sweep may plan unless ``MIGMODEL_MAX_RUNS`` raises the limit."""
-MAX_RUNS_ENV = "MIGMODEL_MAX_RUNS"
-
-
-class SweepError(ScenarioError):
-    """A sweep file, or a request about its results, is invalid; the message is for the user."""
-
-
-@dataclass(frozen=True)
-class Factor:
-    """One lever or uncertainty: where it lives in a scenario and the values it takes.
-
-    Attributes:
-        name: its address in a scenario, e.g. ``policies.mexico_southern_border.intensity``.
-        kind: ``lever`` or ``uncertainty``.
-        number: the declared parameter (unit, range, help, whether whole).
-        values: listed values (grid designs), or None for a range.
-        low: the range's low end (or the smallest value).
-        high: the range's high end (or the largest value).
-        steps: a grid over a range: this many evenly spaced values.
-    """
-
-    name: str
-    kind: str
-    number: Number
-    values: tuple[float, ...] | None
-    low: float
-    high: float
-    steps: int | None = None
-
-    def grid(self) -> tuple[float, ...] | None:
-        """Return the values a grid takes: the listed ones, or ``steps`` across the range."""
-        if self.values is not None:
-            return self.values
-        if self.steps is None:
-            return None
-        grid = np.linspace(self.low, self.high, self.steps)
-        if self.number.integer:
-            grid = np.unique(np.round(grid))
-        return tuple(float(v) for v in grid)
-
-    def axis(self) -> Axis:
-        """Return the factor as a design sees it."""
-        return Axis(self.name, self.low, self.high, self.grid(), self.number.integer)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the factor's values as a sweep file writes them."""
-        if self.values is not None:
-            return {"values": list(self.values)}
-        out: dict[str, Any] = {"range": [self.low, self.high]}
-        if self.steps is not None:
-            out["steps"] = self.steps
-        return out
-
-    def describe(self) -> str:
-        """Return the values in words, e.g. ``0, 0.5, 1`` or ``0.25 – 1``."""
-        if self.values is not None:
-            return ", ".join(_number(v) for v in self.values)
-        steps = f" in {self.steps} steps" if self.steps else ""
-        return f"{_number(self.low)} – {_number(self.high)}{steps}"
-
-
-@dataclass(frozen=True)
-class Run:
-    """One run of a sweep: a point of the design and a seed.
-
-    Attributes:
-        run_id: a hash of the point's values and the seed; the same in every session.
-        point: index of the point among the sweep's distinct points.
-        replicate: index of the seed among the sweep's seeds.
-        seed: the model's random seed.
-        values: the factors' values at the point.
-    """
-
-    run_id: str
-    point: int
-    replicate: int
-    seed: int
-    values: dict[str, float]
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The design laid out: its rows, the distinct points and the runs.
-
-    Attributes:
-        matrix: the design's rows (one per design point, in the design's order; rows may
-            repeat), one column per factor.
-        row_point: for each row, the index of its distinct point.
-        unique: the distinct points, one row each.
-        runs: every distinct point × every seed.
-    """
-
-    matrix: np.ndarray
-    row_point: np.ndarray
-    unique: np.ndarray
-    runs: tuple[Run, ...]
-
-
-@dataclass(frozen=True)
-class Sweep:
-    """A validated sweep: a base scenario, factors, a design, seeds and outcomes."""
-
-    name: str
-    description: str
-    base: Scenario
-    factors: tuple[Factor, ...]
-    design: Design
-    seeds: tuple[int, ...]
-    summaries: tuple[str, ...]
-    series: tuple[str, ...] = ()
-    frequency: str = "month"
-    source: Path | None = None
-
-    @property
-    def levers(self) -> tuple[Factor, ...]:
-        """The factors that are policy choices."""
-        return tuple(f for f in self.factors if f.kind == "lever")
-
-    @property
-    def uncertainties(self) -> tuple[Factor, ...]:
-        """The factors that are uncertain model parameters."""
-        return tuple(f for f in self.factors if f.kind == "uncertainty")
-
-    @functools.cached_property
-    def plan(self) -> Plan:
-        """The design's rows, distinct points and runs (computed once)."""
-        matrix = points(self.design, [f.axis() for f in self.factors])
-        index: dict[tuple[float, ...], int] = {}
-        row_point = np.empty(len(matrix), dtype=np.int64)
-        for i, row in enumerate(matrix.tolist()):
-            row_point[i] = index.setdefault(tuple(row), len(index))
-        unique = np.array(list(index), dtype=float).reshape(len(index), len(self.factors))
-        names = [f.name for f in self.factors]
-        runs = tuple(
-            Run(run_id(values, seed), p, r, seed, values)
-            for p, row in enumerate(unique.tolist())
-            for values in [dict(zip(names, row, strict=True))]
-            for r, seed in enumerate(self.seeds)
-        )
-        return Plan(matrix, row_point, unique, runs)
-
-    def count(self) -> int:
-        """Return the number of design points (with repeats), without sampling."""
-        return count(self.design, [f.axis() for f in self.factors])
-
-    def scenario(self, values: Mapping[str, float]) -> Scenario:
-        """Return the base scenario with the factors set to ``values``, validated."""
-        base = self.base.with_draw(int(values["draw"])) if "draw" in values else self.base
-        raw = base.to_dict()
-        for factor in self.factors:
-            if factor.name == "draw":  # set above, with the calibration's values
-                continue
-            value = values[factor.name]
-            set_parameter(raw, factor.name, int(value) if factor.number.integer else float(value))
-        return dataclasses.replace(
-            scenario_from_dict(raw, source=base.source),
-            calibration=base.calibration,
-            draw=base.draw,
-        )
-
-    def spec(self) -> dict[str, Any]:
-        """Return everything that decides the runs and their results, as JSON-ready data."""
-        spec = {
-            "base": self.base.to_dict(),
-            **({"calibration": str(self.base.calibration)} if self.base.calibration else {}),
-            **{
-                kind: {f.name: f.to_dict() for f in self.factors if f.kind == KINDS[kind]}
-                for kind in KINDS
-            },
-            "design": self.design.to_dict(),
-            "seeds": list(self.seeds),
-            "outcomes": {
-                "summaries": list(self.summaries),
-                "series": list(self.series),
-                "frequency": self.frequency,
-            },
-        }
-        return json.loads(json.dumps(spec, default=str))
-
-    def fingerprint(self) -> str:
-        """Return a hash of :meth:`spec`: equal for sweeps that make the same runs."""
-        text = json.dumps(self.spec(), sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def run_id(values: Mapping[str, float], seed: int) -> str:
-    """Return a run's stable id: a hash of its factors' values and its seed."""
-    key = {"values": {k: float(v) for k, v in values.items()}, "seed": int(seed)}
-    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def load_sweep(path: str | Path) -> Sweep:
@@ -338,35 +142,8 @@ def sweep_from_dict(
         frequency=frequency,
         source=source,
     )
-    _check_size(sweep)
+    check_size(sweep)
     return sweep
-
-
-def max_runs() -> int:
-    """Return the most runs a sweep may plan: ``MIGMODEL_MAX_RUNS``, default 100,000."""
-    text = os.environ.get(MAX_RUNS_ENV, "").strip()
-    if not text:
-        return MAX_RUNS
-    if not text.isdigit() or int(text) < 1:
-        raise SweepError(f"{MAX_RUNS_ENV} = {text!r} must be a whole number ≥ 1")
-    return int(text)
-
-
-def _check_size(sweep: Sweep) -> None:
-    """Refuse a plan larger than :func:`max_runs`, counted before any point is built."""
-    if sweep.design.method == "grid":  # at most: rounding may merge an integer's steps
-        points = math.prod(
-            len(f.values) if f.values is not None else (f.steps or 0) for f in sweep.factors
-        )
-    else:
-        points = sweep.count()
-    runs = points * len(sweep.seeds)
-    if runs > max_runs():
-        raise SweepError(
-            f"the design makes {points:,} points × {len(sweep.seeds):,} seeds = {runs:,} "
-            f"runs, more than the limit of {max_runs():,}; use fewer values, steps or "
-            f"samples, or raise the limit with {MAX_RUNS_ENV}={runs}"
-        )
 
 
 def _base(name: Any, changes: Any, source: Path | None) -> Scenario:
@@ -440,52 +217,9 @@ def _factor(kind: str, name: str, spec: Any, method: str, base: Scenario) -> Fac
             f"{where}: the base scenario {base.name!r} has no calibration, so no posterior "
             "draws to sample (calibrated scenarios such as historical have them)"
         )
-    parts = name.split(".")
-    if parts[0] == "policies":
-        policy, k = _instance(parts[1])
-        times = sum(p.name == policy for p in base.policies)
-        if k is None and times > 1:
-            raise SweepError(
-                f"{where}: the base scenario switches {policy} on {times} times; say which "
-                f"one with policies.{policy}#K.{parts[2]}, K from 1 to {times} in file order"
-            )
-        if k is not None and not 1 <= k <= times:
-            raise SweepError(
-                f"{where}: the base scenario switches {policy} on {times} time"
-                f"{'s' if times != 1 else ''}: K must be from 1 to {times}"
-            )
-    if isinstance(spec, list):
-        spec = {"values": spec}
-    if not isinstance(spec, dict):
-        raise SweepError(
-            f"{where} = {spec!r}: give a list of values, e.g. [0, 0.5, 1], or a range, "
-            "e.g. { range = [0, 1] }"
-        )
-    for key in spec:
-        if key not in ("values", "range", "steps"):
-            raise SweepError(unknown_key(where, key, ("values", "range", "steps")))
-    if ("values" in spec) == ("range" in spec):
-        raise SweepError(f"{where}: give either values = [...] or range = [low, high]")
-    values, steps = None, None
-    if "values" in spec:
-        raw = spec["values"]
-        if not isinstance(raw, list) or not raw:
-            raise SweepError(f"{where} values = {raw!r} must be a non-empty list of numbers")
-        values = tuple(float(number.check(where, v)) for v in raw)
-        if len(set(values)) < len(values):
-            raise SweepError(f"{where} values = {raw!r} lists a value twice")
-        low, high = min(values), max(values)
-    else:
-        raw = spec["range"]
-        if not isinstance(raw, list) or len(raw) != 2:
-            raise SweepError(f"{where} range = {raw!r} must be [low, high]")
-        low, high = (float(number.check(where, v)) for v in raw)
-        if not low < high:
-            raise SweepError(f"{where} range = {raw!r}: low must be below high")
-        if "steps" in spec:
-            steps = spec["steps"]
-            if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
-                raise SweepError(f"{where} steps = {steps!r} must be a whole number ≥ 2")
+    if name.startswith("policies."):
+        _check_instance(where, name, base)
+    values, low, high, steps = _factor_values(where, spec, number)
     if method == "grid" and values is None and steps is None:
         raise SweepError(
             f"{where}: a grid needs values = [...], or steps = N to spread N values over the range"
@@ -498,6 +232,59 @@ def _factor(kind: str, name: str, spec: Any, method: str, base: Scenario) -> Fac
     if method in SAMPLED and steps is not None:
         raise SweepError(f"{where}: steps applies to grid designs only, not {method}")
     return Factor(name, KINDS[kind], number, values, low, high, steps)
+
+
+def _check_instance(where: str, name: str, base: Scenario) -> None:
+    """A policy the base switches on several times is named ``policies.NAME#K.PARAMETER``."""
+    parts = name.split(".")
+    policy, k = _instance(parts[1])
+    times = sum(p.name == policy for p in base.policies)
+    if k is None and times > 1:
+        raise SweepError(
+            f"{where}: the base scenario switches {policy} on {times} times; say which "
+            f"one with policies.{policy}#K.{parts[2]}, K from 1 to {times} in file order"
+        )
+    if k is not None and not 1 <= k <= times:
+        raise SweepError(
+            f"{where}: the base scenario switches {policy} on {times} time"
+            f"{'s' if times != 1 else ''}: K must be from 1 to {times}"
+        )
+
+
+def _factor_values(
+    where: str, spec: Any, number: Number
+) -> tuple[tuple[float, ...] | None, float, float, int | None]:
+    """Return a factor's listed values (or None), its low and high ends, and its steps."""
+    if isinstance(spec, list):
+        spec = {"values": spec}
+    if not isinstance(spec, dict):
+        raise SweepError(
+            f"{where} = {spec!r}: give a list of values, e.g. [0, 0.5, 1], or a range, "
+            "e.g. { range = [0, 1] }"
+        )
+    for key in spec:
+        if key not in ("values", "range", "steps"):
+            raise SweepError(unknown_key(where, key, ("values", "range", "steps")))
+    if ("values" in spec) == ("range" in spec):
+        raise SweepError(f"{where}: give either values = [...] or range = [low, high]")
+    if "values" in spec:
+        raw = spec["values"]
+        if not isinstance(raw, list) or not raw:
+            raise SweepError(f"{where} values = {raw!r} must be a non-empty list of numbers")
+        values = tuple(float(number.check(where, v)) for v in raw)
+        if len(set(values)) < len(values):
+            raise SweepError(f"{where} values = {raw!r} lists a value twice")
+        return values, min(values), max(values), None
+    raw = spec["range"]
+    if not isinstance(raw, list) or len(raw) != 2:
+        raise SweepError(f"{where} range = {raw!r} must be [low, high]")
+    low, high = (float(number.check(where, v)) for v in raw)
+    if not low < high:
+        raise SweepError(f"{where} range = {raw!r}: low must be below high")
+    steps = spec.get("steps")
+    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int) or steps < 2):
+        raise SweepError(f"{where} steps = {steps!r} must be a whole number ≥ 2")
+    return None, low, high, steps
 
 
 def _design(raw: Any) -> Design:
@@ -589,7 +376,3 @@ def _outcomes(raw: Any) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     if frequency not in FREQUENCIES:
         raise SweepError(f"[outcomes] frequency = {frequency!r}: allowed: {', '.join(FREQUENCIES)}")
     return tuple(summaries), tuple(series), frequency
-
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:g}"

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.loader import _ISO3, _choice, _fail, _node_ref, _number, _read_table
+from geo.cells import ISO3, fail, read_choice, read_node, read_number, read_table
 from geo.network import (
     ACCESS_TABLE_COLUMNS,
     ORIGIN_TABLE_COLUMNS,
@@ -73,9 +73,9 @@ def read_access_and_origins(
 
 def _nationality(path: Path, row: int, text: str) -> str:
     if text == "":
-        _fail(path, row, "nationality is empty (an ISO3 code such as VEN is needed)")
-    if not _ISO3.match(text):
-        _fail(
+        fail(path, row, "nationality is empty (an ISO3 code such as VEN is needed)")
+    if not ISO3.match(text):
+        fail(
             path,
             row,
             f"nationality {text!r} must be an upper-case ISO3 code such as VEN "
@@ -88,23 +88,23 @@ def _nationality(path: Path, row: int, text: str) -> str:
 def _read_origins(path: Path, nodes: pd.DataFrame, node_index: dict[str, int]) -> pd.DataFrame:
     if not path.is_file():
         return empty_table(ORIGIN_TABLE_COLUMNS)
-    records, rows = _read_table(path, ORIGIN_COLUMNS, may_be_empty=True)
+    records, rows = read_table(path, ORIGIN_COLUMNS, may_be_empty=True)
     kinds = nodes["kind"].to_numpy()
     first_row: dict[tuple[str, str], int] = {}
     out: dict[str, list[object]] = {c: [] for c in ORIGIN_TABLE_COLUMNS}
     for rec, row in zip(records, rows, strict=True):
         nationality = _nationality(path, row, rec["nationality"])
-        node = _node_ref(path, row, "node", rec["node"], node_index)
+        node = read_node(path, row, "node", rec["node"], node_index)
         if kinds[node] == "destination":
-            _fail(
+            fail(
                 path,
                 row,
                 f"node {rec['node']!r} is a destination; migrants set out from a place "
                 "before the US border (an origin or a hub)",
             )
-        share = _number(path, row, "share", rec["share"])
+        share = read_number(path, row, "share", rec["share"])
         if not 0 < share <= 1:
-            _fail(
+            fail(
                 path,
                 row,
                 f"share must be > 0 and <= 1 (the fraction of {nationality}'s departures "
@@ -112,7 +112,7 @@ def _read_origins(path: Path, nodes: pd.DataFrame, node_index: dict[str, int]) -
             )
         key = (nationality, rec["node"])
         if key in first_row:
-            _fail(
+            fail(
                 path,
                 row,
                 f"duplicate node {rec['node']!r} for {nationality} (first in row {first_row[key]})",
@@ -134,7 +134,7 @@ def _read_origins(path: Path, nodes: pd.DataFrame, node_index: dict[str, int]) -
         total = float(group["share"].sum())
         if abs(total - 1.0) > SHARE_TOLERANCE:
             listed = ", ".join(str(r) for r in group["row"])
-            _fail(
+            fail(
                 path,
                 int(group["row"].iloc[-1]),
                 f"share: the shares of {nationality} add up to {total:.6g} (rows {listed}); "
@@ -149,7 +149,7 @@ def _date(path: Path, row: int, column: str, text: str) -> dt.date | None:
         return None
     meaning = "since ever" if column == "closed_from" else "for ever"
     if not _DATE.match(text):
-        _fail(
+        fail(
             path,
             row,
             f"{column} must be a date YYYY-MM-DD or empty ({meaning}), got {text!r}",
@@ -157,7 +157,7 @@ def _date(path: Path, row: int, column: str, text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        _fail(path, row, f"{column} {text!r} is not a real date (YYYY-MM-DD)")
+        fail(path, row, f"{column} {text!r} is not a real date (YYYY-MM-DD)")
 
 
 def _read_access(
@@ -165,7 +165,7 @@ def _read_access(
 ) -> pd.DataFrame:
     if not path.is_file():
         return empty_table(ACCESS_TABLE_COLUMNS)
-    records, rows = _read_table(path, ACCESS_COLUMNS, may_be_empty=True)
+    records, rows = read_table(path, ACCESS_COLUMNS, may_be_empty=True)
     home = nodes["nationality"]
     known = sorted(set(home[home != ""]) | set(origin_table["nationality"]))
     countries = set(nodes["country"])
@@ -175,29 +175,29 @@ def _read_access(
     for rec, row in zip(records, rows, strict=True):
         nationality = _nationality(path, row, rec["nationality"])
         if nationality not in known:
-            _fail(
+            fail(
                 path,
                 row,
                 f"nationality {nationality!r} sets out from nowhere in this network (it is "
                 f"in neither {NODES_FILE} nor {ORIGINS_FILE}; known: {', '.join(known)})",
             )
         country = rec["country"]
-        if not _ISO3.match(country):
-            _fail(
+        if not ISO3.match(country):
+            fail(
                 path,
                 row,
                 f"country {country!r} must be the upper-case ISO3 code of the country the "
                 "leg enters, such as MEX",
             )
         if country not in countries:
-            _fail(
+            fail(
                 path,
                 row,
                 f"country {country!r} has no node in {NODES_FILE}, so no leg enters it",
             )
-        mode = _choice(path, row, "mode", rec["mode"], MODES)
+        mode = read_choice(path, row, "mode", rec["mode"], MODES)
         if not ((edge_mode == mode) & (into == country)).any():
-            _fail(
+            fail(
                 path,
                 row,
                 f"mode {mode!r}: no {mode} leg enters {country} in {EDGES_FILE}, "
@@ -206,7 +206,7 @@ def _read_access(
         start = _date(path, row, "closed_from", rec["closed_from"])
         end = _date(path, row, "closed_until", rec["closed_until"])
         if start is not None and end is not None and end < start:
-            _fail(path, row, f"closed_until {end} is before closed_from {start}")
+            fail(path, row, f"closed_until {end} is before closed_from {start}")
         for column, value in (
             ("nationality", nationality),
             ("country", country),
@@ -267,7 +267,7 @@ def _check_routes(
                 when = f"from {day}"
             else:
                 when = f"before {changes[0]}" if changes else "on every date"
-            _fail(
+            fail(
                 path,
                 int(rec["row"]),
                 f"closing {rec['mode']} legs into {rec['country']} to {nat}{also} leaves "

@@ -9,6 +9,9 @@ Examples::
     migmodel sweep experiments/sweeps/enforcement_x_visas.toml --out results/sweeps/grid
     migmodel analyze results/sweeps/grid
     migmodel bench --agents 20000 --days 100 --json
+
+The commands and their arguments are declared in :mod:`migmodel.cli_parser`, the tables they
+print in :mod:`migmodel.cli_tables`; this module does what each command asks.
 """
 
 from __future__ import annotations
@@ -18,24 +21,29 @@ import json
 import resource
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import numpy as np
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from geo import NetworkError, load_network
-from migmodel.cli_tables import consequences, parameter_table, summary
+from migmodel import cli_parser
+from migmodel.cli_tables import (
+    consequences,
+    difference_table,
+    parameter_table,
+    policy_table,
+    summary,
+)
 from migmodel.compare import compare
 from migmodel.model import MigrationModel
 from migmodel.outputs import OutputError, check_folder, staged
 from migmodel.patterns import NATIONALITIES
 from migmodel.preflight import check_runnable
 from migmodel.results import TABLES
-from migmodel.scenario import Scenario, ScenarioError, builtin_scenarios, load_scenario
+from migmodel.scenario import Scenario, ScenarioError, load_scenario
 from migmodel.simulate import __version__, collect, run
 from policies import available
 
@@ -50,14 +58,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     User errors print one line each (``--debug`` adds the traceback); Ctrl-C prints one line
     and returns 130.
     """
-    parser = _parser()
+    parser = cli_parser.parser()
     args = parser.parse_args(argv)
-    if getattr(args, "func", None) is None:  # `migmodel` alone: list the commands
+    if getattr(args, "command", None) is None:  # `migmodel` alone: list the commands
         parser.print_help()
         return 0
     err = Console(stderr=True, highlight=False)
     try:
-        return args.func(args)
+        return COMMANDS[args.command](args)
     except (ScenarioError, NetworkError, UserError, OutputError) as problem:
         if args.debug:
             err.print_exception()
@@ -69,123 +77,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             err.print_exception()
         err.print("interrupted: work finished so far is kept", soft_wrap=True)
         return 130
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="migmodel",
-        description="Agent-based model of irregular migration to the US southwest border.",
-    )
-    parser.add_argument("--version", action="version", version=f"migmodel {__version__}")
-    parser.add_argument(
-        "--debug", action="store_true", help="show the traceback of an error, for bug reports"
-    )
-    sub = parser.add_subparsers(metavar="COMMAND")
-    scenario_help = f"built-in name ({', '.join(builtin_scenarios())}) or path to a TOML file"
-
-    p = sub.add_parser("run", help="run a scenario and write its results as Parquet")
-    p.add_argument("scenario", help=scenario_help)
-    p.add_argument("--seed", type=int, default=1, help="random seed (default 1, as in the app)")
-    p.add_argument("--out", type=Path, help="folder for the results (default: none written)")
-    p.add_argument("--csv", action="store_true", help="also write CSV files")
-    p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
-    p.add_argument("--days", type=_positive_int, help="override the scenario's length")
-    p.add_argument("--people-per-agent", type=_positive_int, help="override the scenario's scale")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=_run)
-
-    p = sub.add_parser("policies", help="list every policy with its parameters")
-    p.set_defaults(func=_policies)
-
-    p = sub.add_parser("compare", help="run two scenarios on the same seeds; show the difference")
-    p.add_argument("a", help=f"the reference scenario: {scenario_help}")
-    p.add_argument("b", help="the scenario compared with it (same forms)")
-    p.add_argument("--seeds", type=_positive_int, default=5, help="seeds 0..N-1 (default 5)")
-    p.add_argument(
-        "--draws",
-        type=_positive_int,
-        help="posterior draws 1..M of calibrated scenarios (e.g. historical): the interval "
-        "then carries parameter uncertainty too",
-    )
-    p.add_argument("--days", type=_positive_int, help="override both scenarios' length")
-    p.add_argument("--people-per-agent", type=_positive_int, help="override both scales")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=_compare)
-
-    p = sub.add_parser("sweep", help="run a sweep file on Dask; each run appended to Parquet")
-    p.add_argument("sweep", type=Path, help="sweep file (TOML; see experiments/README.md)")
-    p.add_argument("--out", type=Path, help="results folder (a partitioned Parquet dataset)")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument(
-        "--workers", type=_positive_int, help="local worker processes (default: CPUs)"
-    )
-    where.add_argument(
-        "--scheduler", metavar="ADDRESS", help="existing cluster, e.g. tcp://host:8786"
-    )
-    p.add_argument("--resume", action="store_true", help="continue the sweep in --out")
-    p.add_argument("--retry-failed", action="store_true", help="resume, re-running failed runs")
-    p.add_argument("--check", action="store_true", help="validate and show the plan; run nothing")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=_sweep)
-
-    p = sub.add_parser("analyze", help="sensitivity indices, tables, plots and a report of a sweep")
-    p.add_argument("folder", type=Path, help="a sweep's results folder (migmodel sweep --out)")
-    p.add_argument("--report", type=Path, help="write the report here (default: the folder)")
-    p.set_defaults(func=_analyze)
-
-    p = sub.add_parser("calibrate", help="fit the drivers and infer the posterior from the data")
-    p.add_argument("calibration", type=Path, help="calibration file (experiments/calibration/)")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument(
-        "--workers", type=_positive_int, help="local worker processes (default: CPUs)"
-    )
-    where.add_argument(
-        "--scheduler", help="address of a running Dask scheduler (a trusted cluster)"
-    )
-    p.set_defaults(func=_calibrate)
-
-    p = sub.add_parser("validation", help="run the validation report (simulated vs observed)")
-    p.add_argument(
-        "--draws", type=_positive_int, default=20, help="posterior draws per calibration"
-    )
-    p.add_argument("--seeds", type=_positive_int, default=1, help="seeds per draw")
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=Path("results/validation"),
-        help="report folder (default results/validation; `make validation` rewrites the "
-        "tracked report in experiments/reports/validation)",
-    )
-    p.add_argument("--workers", type=_positive_int, help="local worker processes (default: CPUs)")
-    p.set_defaults(func=_validation)
-
-    p = sub.add_parser("validate", help="check a scenario and its network without running")
-    p.add_argument("scenario", help=scenario_help)
-    p.add_argument(
-        "--show",
-        action="store_true",
-        help="print every parameter: value, default, allowed range, unit and help",
-    )
-    p.set_defaults(func=_validate)
-
-    p = sub.add_parser("bench", help="measure speed: N agents leave on day 0 of the baseline")
-    p.add_argument("--agents", type=_positive_int, default=20_000)
-    p.add_argument("--days", type=_positive_int, default=100)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--scenario", default="baseline", help=scenario_help)
-    p.add_argument("--json", action="store_true", help="print one JSON line")
-    p.set_defaults(func=_bench)
-    return parser
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
-    return value
 
 
 def _load(args: argparse.Namespace, name: str | None = None) -> Scenario:
@@ -248,25 +139,8 @@ def _policies(args: argparse.Namespace) -> int:
     if not console.is_terminal:
         console.width = 120
     for name, cls in available().items():
-        table = Table(title=f"[bold]{name}[/]: {cls.summary()}", title_justify="left")
-        for column in ("parameter", "default", "range", "unit", "help"):
-            table.add_column(column, overflow="fold")
-        for key, number in cls.parameters.items():
-            table.add_row(
-                key,
-                f"{number.default:g}",
-                f"{number.low:g} – {number.high:g}",
-                number.unit,
-                number.help,
-            )
-        table.add_row("start, end", "", "dates", "", "when it is in force (default: always)")
-        table.add_row("ramp_days", "0", "≥ 0", "days", "days to reach full strength")
-        console.print(table)
+        console.print(policy_table(name, cls))
     return 0
-
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:g}"
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -285,30 +159,7 @@ def _compare(args: argparse.Namespace) -> int:
         diff = compare(
             a, b, range(args.seeds), lambda done, _: bar.update(task, completed=done), draws
         )
-    what = (
-        f"draws 1–{args.draws} × seeds 0–{args.seeds - 1} (mean, and 2.5–97.5 percentiles of "
-        "the paired differences; 'from draws': share of their variance due to the parameters)"
-        if draws
-        else f"seeds 0–{args.seeds - 1} (mean and 95% interval of the paired differences)"
-    )
-    table = Table(
-        title=f"{b.name} − {a.name}, people over {a.days} days, {what}", title_justify="left"
-    )
-    columns = ["outcome", a.name, b.name, "difference", "95% interval", "change"]
-    for column in [*columns, *(["from draws"] if draws else [])]:
-        table.add_column(column, justify="left" if column == "outcome" else "right")
-    for outcome, row in diff.iterrows():
-        interval = "" if np.isnan(row["low"]) else f"{row['low']:,.0f} to {row['high']:,.0f}"
-        change = "" if np.isnan(row["relative"]) else f"{row['relative']:+.1%}"
-        table.add_row(
-            str(outcome).replace("_", " "),
-            f"{row['a']:,.0f}",
-            f"{row['b']:,.0f}",
-            f"{row['difference']:+,.0f}",
-            interval,
-            change,
-            *([f"{row['from_draws']:.0%}"] if draws else []),
-        )
+    table = difference_table(a, b, diff, args.seeds, args.draws)
     console = Console()
     if not console.is_terminal:
         console.width = 120
@@ -424,6 +275,20 @@ def _bench(args: argparse.Namespace) -> int:
         for key, value in figures.items():
             print(f"{key:>18}: {value}")
     return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": _run,
+    "policies": _policies,
+    "compare": _compare,
+    "sweep": _sweep,
+    "analyze": _analyze,
+    "calibrate": _calibrate,
+    "validation": _validation,
+    "validate": _validate,
+    "bench": _bench,
+}
+"""What each command does, by the name :func:`migmodel.cli_parser.parser` gives it."""
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from experiments.dataset import recorded, runs_schema, start_folder, write_run
-from experiments.sweepfile import SweepError, load_sweep, run_id, sweep_from_spec
+from experiments.sweep_plan import run_id
+from experiments.sweepfile import SweepError, load_sweep, sweep_from_spec
 from migmodel import load_scenario
 from migmodel.compare import OUTCOMES, outcomes
 from migmodel.simulate import run

@@ -108,70 +108,22 @@ def charts_option(
     ``chart:NAME`` in ``highlight`` are framed and their titles marked. ``zoom`` (first and
     last date) shows every day of that window alone, as a lesson step may ask.
     """
-    start = session.start
-    total_days = session.model.scenario.days
-    end = start + dt.timedelta(days=total_days)
-    days = sample_days(session.days_done, total_days)
-    first, last = start, end
-    if zoom:  # every day of the window, and nothing outside it (the y axes fit the window)
-        first, last = zoom
-        days = np.arange((first - start).days, min((last - start).days + 1, session.days_done))
-        days = days[days >= 0]
-    dates = [(start + dt.timedelta(days=int(d))).isoformat() for d in days]
+    first, last, days = _chart_days(session, zoom)
+    dates = [(session.start + dt.timedelta(days=int(d))).isoformat() for d in days]
     grids, xs, ys, titles, series = [], [], [], [], []
     font = 15 if large else 11
     wide = panel_layout(3, large)
     for i, (key, (measure, title, by_pattern)) in enumerate(PANELS.items()):
         marked = f"chart:{key}" in highlight
-        grids.append(
-            {
-                **wide["grid"][i],
-                "containLabel": True,
-                **({"show": True, "borderColor": HIGHLIGHT, "borderWidth": 3} if marked else {}),
-            }
-        )
-        xs.append(
-            {
-                "type": "time",
-                "gridIndex": i,
-                "min": first.isoformat(),
-                "max": last.isoformat(),
-                "axisLabel": {"fontSize": font - 1, "hideOverlap": True},
-            }
-        )
-        ys.append(
-            {
-                "type": "value",
-                "gridIndex": i,
-                "axisLabel": {"fontSize": font - 1},
-                "splitLine": {"lineStyle": {"opacity": 0.4}},
-            }
-        )
-        titles.append(
-            {
-                "text": f"▶ {title}" if marked else title,
-                **wide["title"][i],
-                "textStyle": {
-                    "fontSize": font + 1,
-                    "fontWeight": "bold" if marked else "normal",
-                    "color": HIGHLIGHT if marked else "#333",
-                },
-            }
-        )
-        lead = min(WINDOW - 1, session.model.spinup)  # no ramp: the spin-up days count
-        panel_start = len(series)
-        for side, values in session.series(measure, by_pattern, lead).items():
-            values = rolling(values)[:, lead:][:, days]
-            if by_pattern:
-                runs = {p: values[:, :, k] for k, p in enumerate(FLOW_PATTERNS)}
-            else:
-                runs = {"all": values}
-            for key, by_seed in runs.items():
-                label = PATTERN_LABELS.get(key, "All patterns")
-                colour = PATTERN_COLOURS.get(key, TOTAL_COLOUR)
-                series += _line(i, side, label, colour, dates, by_seed)
-        if len(series) > panel_start:
-            series[panel_start]["markLine"] = _events(session, label=i == 0, large=large)
+        grid, x, y, heading = _panel_frame(i, title, marked, first, last, font, wide)
+        grids.append(grid)
+        xs.append(x)
+        ys.append(y)
+        titles.append(heading)
+        panel = _panel_lines(session, i, measure, by_pattern, days, dates)
+        if panel:
+            panel[0]["markLine"] = _events(session, label=i == 0, large=large)
+        series += panel
         if measure == "us_encounters" and not by_pattern:
             series += _observed(i, first, last)
     return {
@@ -180,6 +132,15 @@ def charts_option(
         "grid": grids,
         "xAxis": xs,
         "yAxis": ys,
+        **_chart_frame(font),
+        "series": series,
+        "media": _media(large),  # ECharts takes the option itself as the base
+    }
+
+
+def _chart_frame(font: int) -> dict[str, Any]:
+    """What every chart shows whatever the run: tooltip, legend, footnote and PNG button."""
+    return {
         "tooltip": {"trigger": "axis"},
         "legend": {
             "bottom": 0,
@@ -205,9 +166,86 @@ def charts_option(
                 "saveAsImage": {"name": "migmodel-charts", "title": "PNG", "pixelRatio": 2}
             },
         },
-        "series": series,
-        "media": _media(large),  # ECharts takes the option itself as the base
     }
+
+
+def _chart_days(
+    session: Session, zoom: tuple[dt.date, dt.date] | None
+) -> tuple[dt.date, dt.date, np.ndarray]:
+    """Return the charts' first and last dates and the day indices they plot."""
+    start = session.start
+    total_days = session.model.scenario.days
+    if not zoom:
+        days = sample_days(session.days_done, total_days)
+        return start, start + dt.timedelta(days=total_days), days
+    # every day of the window, and nothing outside it (the y axes fit the window)
+    first, last = zoom
+    days = np.arange((first - start).days, min((last - start).days + 1, session.days_done))
+    return first, last, days[days >= 0]
+
+
+def _panel_frame(
+    i: int,
+    title: str,
+    marked: bool,
+    first: dt.date,
+    last: dt.date,
+    font: int,
+    wide: dict[str, Any],
+) -> tuple[dict[str, Any], ...]:
+    """Return panel ``i``'s grid, x axis, y axis and title; a marked panel is framed in cyan."""
+    grid = {
+        **wide["grid"][i],
+        "containLabel": True,
+        **({"show": True, "borderColor": HIGHLIGHT, "borderWidth": 3} if marked else {}),
+    }
+    x = {
+        "type": "time",
+        "gridIndex": i,
+        "min": first.isoformat(),
+        "max": last.isoformat(),
+        "axisLabel": {"fontSize": font - 1, "hideOverlap": True},
+    }
+    y = {
+        "type": "value",
+        "gridIndex": i,
+        "axisLabel": {"fontSize": font - 1},
+        "splitLine": {"lineStyle": {"opacity": 0.4}},
+    }
+    heading = {
+        "text": f"▶ {title}" if marked else title,
+        **wide["title"][i],
+        "textStyle": {
+            "fontSize": font + 1,
+            "fontWeight": "bold" if marked else "normal",
+            "color": HIGHLIGHT if marked else "#333",
+        },
+    }
+    return grid, x, y, heading
+
+
+def _panel_lines(
+    session: Session,
+    i: int,
+    measure: str,
+    by_pattern: bool,
+    days: np.ndarray,
+    dates: list[str],
+) -> list[dict[str, Any]]:
+    """Panel ``i``'s lines for both sides: by flow pattern or all together, with bands."""
+    lead = min(WINDOW - 1, session.model.spinup)  # no ramp: the spin-up days count
+    series: list[dict[str, Any]] = []
+    for side, values in session.series(measure, by_pattern, lead).items():
+        values = rolling(values)[:, lead:][:, days]
+        if by_pattern:
+            runs = {p: values[:, :, k] for k, p in enumerate(FLOW_PATTERNS)}
+        else:
+            runs = {"all": values}
+        for key, by_seed in runs.items():
+            label = PATTERN_LABELS.get(key, "All patterns")
+            colour = PATTERN_COLOURS.get(key, TOTAL_COLOUR)
+            series += _line(i, side, label, colour, dates, by_seed)
+    return series
 
 
 def _events(session: Session, label: bool, large: bool) -> dict[str, Any]:

@@ -42,66 +42,23 @@ def map_option(session: Session, highlight: tuple[str, ...] = ()) -> dict[str, A
     in ``highlight`` (``map:place:ID``, ``map:leg:SOURCE>TARGET``) are marked in cyan.
     """
     model = session.model
-    nodes, edges = model.network.nodes, model.network.edges
+    nodes = model.network.nodes
     xy = nodes[["lon", "lat"]].to_numpy(float).round(3)
     names = nodes["name"].tolist()
     first = max(model.spinup, model.day - WINDOW)
-    days = max(1, model.day - first)
-    per_day = model.flows[first : model.day].sum(axis=0) / days
-    level = np.where(per_day > 0, np.log10(1 + per_day), -1.0).round(2)
-    legs = [
-        {
-            "name": f"{names[a]} → {names[b]} ({mode}): {f:,.0f} people a day",
-            "coords": [xy[a].tolist(), xy[b].tolist()],
-            "value": v,
-            "lineStyle": {"width": round(0.6 + 1.2 * max(v, 0), 2)},
-        }
-        for a, b, mode, f, v in zip(
-            model.src.tolist(),
-            model.dst.tolist(),
-            edges["mode"].tolist(),
-            per_day.tolist(),
-            level.tolist(),
-            strict=True,
-        )
-    ]
-    stock = model.stock_by_node()
-    places = [
-        {
-            "name": f"{names[i]}: {s:,.0f} people",
-            "value": [*xy[i].tolist(), round(s)],
-            "symbolSize": round(3 + 0.12 * np.sqrt(s), 1),
-        }
-        for i, s in enumerate(stock.tolist())
-    ]
-    crossing = np.flatnonzero((nodes["kind"] == "crossing").to_numpy())
-    met = model.encounters[first : model.day].sum(axis=(0, 1))
-    busiest = set(crossing[np.argsort(-met[crossing])[:3]].tolist()) if met.any() else set()
-    crossings = [
-        {
-            "name": f"{names[i]}: {met[i]:,.0f} US encounters in {days} days",
-            "value": [*xy[i].tolist(), round(float(met[i]))],
-            "symbolSize": round(5 + 0.04 * np.sqrt(met[i]), 1),
-            "label": {  # the main crossings named on the map
-                "show": i in busiest,
-                "formatter": names[i],
-                "position": "right",
-                "fontSize": 10,
-            },
-        }
-        for i in crossing.tolist()
-    ]
     series: list[dict[str, Any]] = [
         {
             "type": "lines",
             "name": "legs",
             "coordinateSystem": "geo",
-            "data": legs,
+            "data": _legs(session, xy, names, first),
             "lineStyle": {"opacity": 0.9, "curveness": 0},
             "emphasis": {"lineStyle": {"width": 4}},
         },
-        _points("people at a place", places, "circle", "rgba(40,40,40,0.65)"),
-        _points("US encounters at a crossing", crossings, "rect", "#c0392b"),
+        _points("people at a place", _places(session, xy, names), "circle", "rgba(40,40,40,0.65)"),
+        _points(
+            "US encounters at a crossing", _crossings(session, xy, names, first), "rect", "#c0392b"
+        ),
     ]
     series += _journey(session, xy)
     series += _marked(highlight, nodes["id"].tolist(), names, xy)
@@ -119,6 +76,17 @@ def map_option(session: Session, highlight: tuple[str, ...] = ()) -> dict[str, A
             "right": 8,
             "feature": {"saveAsImage": {"name": "migmodel-map", "title": "PNG", "pixelRatio": 2}},
         },
+        **_map_frame(),
+        "series": series,
+    }
+
+
+def _map_frame() -> dict[str, Any]:
+    """What every map draws whatever the run: the region, the flow colour scale, the legend.
+
+    A new dict each time: the page may change an option it was given.
+    """
+    return {
         "geo": {
             "map": MAP_NAME,
             "roam": True,
@@ -161,8 +129,69 @@ def map_option(session: Session, highlight: tuple[str, ...] = ()) -> dict[str, A
             "orient": "vertical",
             "textStyle": {"fontSize": 10},
         },
-        "series": series,
     }
+
+
+def _legs(session: Session, xy: np.ndarray, names: list[str], first: int) -> list[dict[str, Any]]:
+    """Every leg, coloured and thickened by the people setting off on it a day since ``first``."""
+    model = session.model
+    days = max(1, model.day - first)
+    per_day = model.flows[first : model.day].sum(axis=0) / days
+    level = np.where(per_day > 0, np.log10(1 + per_day), -1.0).round(2)
+    return [
+        {
+            "name": f"{names[a]} → {names[b]} ({mode}): {f:,.0f} people a day",
+            "coords": [xy[a].tolist(), xy[b].tolist()],
+            "value": v,
+            "lineStyle": {"width": round(0.6 + 1.2 * max(v, 0), 2)},
+        }
+        for a, b, mode, f, v in zip(
+            model.src.tolist(),
+            model.dst.tolist(),
+            model.network.edges["mode"].tolist(),
+            per_day.tolist(),
+            level.tolist(),
+            strict=True,
+        )
+    ]
+
+
+def _places(session: Session, xy: np.ndarray, names: list[str]) -> list[dict[str, Any]]:
+    """Every place, sized by the people there now."""
+    stock = session.model.stock_by_node()
+    return [
+        {
+            "name": f"{names[i]}: {s:,.0f} people",
+            "value": [*xy[i].tolist(), round(s)],
+            "symbolSize": round(3 + 0.12 * np.sqrt(s), 1),
+        }
+        for i, s in enumerate(stock.tolist())
+    ]
+
+
+def _crossings(
+    session: Session, xy: np.ndarray, names: list[str], first: int
+) -> list[dict[str, Any]]:
+    """Every crossing, sized by US encounters since ``first``; the three busiest named."""
+    model = session.model
+    days = max(1, model.day - first)
+    crossing = np.flatnonzero((model.network.nodes["kind"] == "crossing").to_numpy())
+    met = model.encounters[first : model.day].sum(axis=(0, 1))
+    busiest = set(crossing[np.argsort(-met[crossing])[:3]].tolist()) if met.any() else set()
+    return [
+        {
+            "name": f"{names[i]}: {met[i]:,.0f} US encounters in {days} days",
+            "value": [*xy[i].tolist(), round(float(met[i]))],
+            "symbolSize": round(5 + 0.04 * np.sqrt(met[i]), 1),
+            "label": {  # the main crossings named on the map
+                "show": i in busiest,
+                "formatter": names[i],
+                "position": "right",
+                "fontSize": 10,
+            },
+        }
+        for i in crossing.tolist()
+    ]
 
 
 def _points(name: str, data: list[dict[str, Any]], symbol: str, colour: str) -> dict[str, Any]:
