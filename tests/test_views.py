@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import solara
-from solara.components.echarts import EchartsWidget
 
 from migmodel.model import MEASURES
 from migmodel.schema import ScenarioError
+from migmodel.views.chart import ChartWidget, option_patch
 from migmodel.views.figures import WINDOW, charts_option, rolling, sample_days
 from migmodel.views.mapview import map_option
 from migmodel.views.page import Explorer, Levers, Page
@@ -257,31 +257,32 @@ def _buttons(rc, label: str) -> list:
     return [b for b in rc.find(v.Btn).widgets if label in b.children]
 
 
-def _map(rc) -> EchartsWidget:
-    return next(w for w in rc.find(EchartsWidget).widgets if "geo" in w.option)
+def _map(rc) -> ChartWidget:
+    return next(w for w in rc.find(ChartWidget).widgets if "geo" in w.option)
 
 
 def test_the_page_renders_and_steps_without_a_browser():
     async def main() -> None:
         _, rc = solara.render(Page(), handle_error=False)
-        assert _map(rc).option["title"]["text"] == "01 October 2021"
+        assert _map(rc).drawn()["title"]["text"] == "01 October 2021"
         assert _map(rc).maps  # the outlines are sent once, with the widget
         _buttons(rc, "Step")[0].click()
-        assert _map(rc).option["title"]["text"] == "08 October 2021"
+        assert _map(rc).drawn()["title"]["text"] == "08 October 2021"
+        assert _map(rc).patches == 1  # a step sends only what changed, not the whole map
         _buttons(rc, "Play")[0].click()
         for _ in range(100):  # two steps or more, however busy the machine
             await asyncio.sleep(0.1)
-            if _map(rc).option["title"]["text"] not in (
+            if _map(rc).drawn()["title"]["text"] not in (
                 "01 October 2021",
                 "08 October 2021",
                 "15 October 2021",
             ):
                 break
         _buttons(rc, "Pause")[0].click()
-        shown = dt.datetime.strptime(_map(rc).option["title"]["text"], "%d %B %Y").date()
+        shown = dt.datetime.strptime(_map(rc).drawn()["title"]["text"], "%d %B %Y").date()
         assert shown > dt.date(2021, 10, 15)
         _buttons(rc, "Reset")[0].click()
-        assert _map(rc).option["title"]["text"] == "01 October 2021"
+        assert _map(rc).drawn()["title"]["text"] == "01 October 2021"
         rc.close()
 
     in_own_loop(main)
@@ -381,8 +382,8 @@ def test_two_pages_have_their_own_models():
         _, one = solara.render(Page(), handle_error=False)
         _, two = solara.render(Page(), handle_error=False)
         _buttons(one, "Step")[0].click()
-        assert _map(one).option["title"]["text"] == "08 October 2021"
-        assert _map(two).option["title"]["text"] == "01 October 2021"
+        assert _map(one).drawn()["title"]["text"] == "08 October 2021"
+        assert _map(two).drawn()["title"]["text"] == "01 October 2021"
         one.close()
         two.close()
 
@@ -392,8 +393,35 @@ def test_two_pages_have_their_own_models():
 def test_the_explorer_wraps_the_page_for_notebooks():
     async def main() -> None:
         _, rc = solara.render(Explorer(), handle_error=False)
-        assert _map(rc).option["title"]["text"] == "01 October 2021"
+        assert _map(rc).drawn()["title"]["text"] == "01 October 2021"
         assert _buttons(rc, "Settings")  # the page's own top bar, whose menu opens the settings
         rc.close()
 
     in_own_loop(main)
+
+
+def test_a_step_patches_only_values_and_a_new_series_sends_the_whole_option(stepped):
+    base = charts_option(stepped)
+    later = Session(Settings(mode="compare"))
+    later.step(7)
+    new = charts_option(later)
+    patch = option_patch(base, new, set())
+    assert patch is not None and set(patch) <= {"series", "title", "xAxis"}
+    assert [p["data"] for p in patch["series"]] == [s["data"] for s in new["series"]]
+    assert all(set(p) == {"data"} for p in patch["series"])  # no name: matched by position
+    single = charts_option(Session(Settings(mode="single")))
+    assert option_patch(base, single, set()) is None  # fewer series: the whole option
+    maps = map_option(stepped), map_option(later)
+    assert option_patch(*maps, set())["title"] == maps[1]["title"]  # the date moves
+    assert "geo" not in option_patch(*maps, set())  # the outlines are not sent again
+    assert option_patch(maps[0], maps[0], {"title"})["title"] == maps[0]["title"]
+
+
+def test_the_outcomes_so_far_are_those_of_the_daily_table(stepped):
+    from migmodel.compare import outcomes
+    from migmodel.simulate import daily_table
+    from migmodel.views.session import run_outcomes
+
+    for r in stepped.runs:
+        expected = outcomes(daily_table(r.model))
+        pd.testing.assert_series_equal(run_outcomes(r.model), expected, check_names=False)
