@@ -19,7 +19,7 @@ from playwright.sync_api import sync_playwright
 from migmodel.views.server import CHROMIUM, CHROMIUM_ARGS, serve
 
 DRAWN = """() => ['.migmodel-map', '.migmodel-charts'].every((name) => {
-  const chart = document.querySelector(name).__vue__.chart;
+  const chart = document.querySelector(name)?.__vue__?.chart;
   return chart && (chart.getOption().title || []).length > 0;
 })"""
 """True once both charts hold their first option (before it, ECharts has no title)."""

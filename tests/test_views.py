@@ -18,7 +18,15 @@ import solara
 from migmodel.model import MEASURES
 from migmodel.schema import ScenarioError
 from migmodel.views.chart import ChartWidget, option_patch
-from migmodel.views.figures import WINDOW, charts_option, rolling, sample_days
+from migmodel.views.figures import (
+    FLOW_COLOURS,
+    HIGHLIGHT,
+    PATTERN_COLOURS,
+    WINDOW,
+    charts_option,
+    rolling,
+    sample_days,
+)
 from migmodel.views.mapview import map_option
 from migmodel.views.page import Explorer, Levers, Page
 from migmodel.views.session import Session, Settings
@@ -425,3 +433,38 @@ def test_the_outcomes_so_far_are_those_of_the_daily_table(stepped):
     for r in stepped.runs:
         expected = outcomes(daily_table(r.model))
         pd.testing.assert_series_equal(run_outcomes(r.model), expected, check_names=False)
+
+
+def test_the_map_legs_show_flows_patterns_or_the_difference_with_keys(stepped):
+    flow = map_option(stepped)
+    assert {g["type"] for g in flow["graphic"]} >= {"text", "group"}  # colour title, keys
+    keys = next(g for g in flow["graphic"] if g["type"] == "group")["children"]
+    texts = [c["style"]["text"] for c in keys if c["type"] == "text"]
+    assert {"10,000", "100,000", "people at a place"} <= set(texts)
+    assert any(
+        "(air)" in leg["name"] and leg["lineStyle"].get("type") == "dashed"
+        for leg in flow["series"][0]["data"]
+    )  # flights are dashed, and say so
+    assert "flights" in str(flow["graphic"])
+    named = [p for p in flow["series"][1]["data"] if p.get("label", {}).get("show")]
+    assert len(named) == 3  # the main places, beside the busiest crossings already named
+    pattern = map_option(stepped, view="pattern")
+    colours = {leg["lineStyle"]["color"] for leg in pattern["series"][0]["data"]}
+    assert set(PATTERN_COLOURS.values()) & colours and "visualMap" not in pattern
+    difference = map_option(stepped, view="difference")
+    assert all("vs the reference" in leg["name"] for leg in difference["series"][0]["data"])
+    assert HIGHLIGHT not in difference["visualMap"]["inRange"]["color"]
+    assert HIGHLIGHT not in FLOW_COLOURS
+
+
+def test_the_map_difference_shows_where_a_policy_moved_people():
+    session = Session(Settings(policies=({"name": "mexico_southern_border", "intensity": 1.0},)))
+    for _ in range(6):
+        session.step(7)
+    legs = map_option(session, view="difference")["series"][0]["data"]
+    values = [leg["value"] for leg in legs]
+    assert min(values) < 0 < max(values)  # fewer on some legs, more on others
+    single = Session(Settings(mode="single"))
+    single.step(7)
+    text = map_option(single, view="difference")["graphic"][0]["style"]["text"]
+    assert "no reference run" in text

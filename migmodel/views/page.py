@@ -27,6 +27,7 @@ from migmodel.views.classroom import Classroom
 from migmodel.views.figures import MAP_NAME, charts_option
 from migmodel.views.lesson_panel import LessonPanel, LessonPicker, teacher_view
 from migmodel.views.levers import Levers
+from migmodel.views.maplayers import LEG_VIEWS
 from migmodel.views.mapview import map_geojson, map_option
 from migmodel.views.prose import Prose
 from migmodel.views.session import STEP_DAYS, Session
@@ -193,6 +194,7 @@ def Main(
     version, changed = versions
     highlight = classroom.highlight() if classroom else ()
     tab = solara.use_reactive(0)
+    legs = solara.use_reactive(LEG_VIEWS["flow"])  # what the map's legs show
     if about.value:
         with solara.Card("About the model", classes=["migmodel-about"]):
             Prose(ABOUT)
@@ -206,9 +208,15 @@ def Main(
         {"info": solara.Info, "success": solara.Success, "error": solara.Error}[kind](
             message, classes=["migmodel-notice"]
         )
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.Text("Map legs:")
+        solara.ToggleButtonsSingle(
+            value=legs, values=list(LEG_VIEWS.values()), dense=True, classes=["migmodel-legs"]
+        )
+    view = {label: name for name, label in LEG_VIEWS.items()}[legs.value]
     Chart(
-        lambda: map_option(session, highlight),
-        (version, large),
+        lambda: map_option(session, highlight, view),
+        (version, large, view),
         "migmodel-map",
         560,
         lambda: {MAP_NAME: map_geojson(session.model.network)},
