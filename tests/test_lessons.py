@@ -392,3 +392,31 @@ def test_the_handouts_of_every_lesson_are_written_to_a_folder(tmp_path):
     assert {p.name for p in written} >= {"05_late_2023_natural_experiment-answer-key.html"}
     ensemble = (tmp_path / "handouts" / "06_trade_offs-handout.html").read_text()
     assert "<th>95% interval</th>" in ensemble  # an ensemble lesson's table has its interval
+
+
+def test_a_recorded_difference_of_a_few_agents_is_flagged():
+    records = pd.DataFrame(
+        [
+            {
+                "name": "Deaths",
+                "measure": "total",
+                "reference": 800.0,
+                "current": 1000.0,
+                "difference": 200.0,
+                "relative": 0.25,
+                "people_per_agent": 200,
+            },
+            {
+                "name": "Departures",
+                "measure": "total",
+                "reference": 9e5,
+                "current": 8e5,
+                "difference": -1e5,
+                "relative": -0.11,
+                "people_per_agent": 200,
+            },
+        ]
+    )
+    caption, _, rows = record_table(records)
+    assert rows[0][3] == "+200 †" and rows[1][3] == "-100,000"
+    assert "† fewer than 10 agents (2,000 people)" in caption

@@ -468,3 +468,16 @@ def test_the_map_difference_shows_where_a_policy_moved_people():
     single.step(7)
     text = map_option(single, view="difference")["graphic"][0]["style"]["text"]
     assert "no reference run" in text
+
+
+def test_small_counts_are_flagged_in_the_comparison_and_the_deaths_chart(stepped):
+    from migmodel.views.tabs import comparison_markdown
+
+    table = stepped.outcomes()
+    table.loc["deaths", ["difference", "relative"]] = [400.0, 0.5]  # two agents' worth
+    table.loc["departures", "difference"] = 50_000.0
+    text = comparison_markdown(table, 1, 200)
+    assert "| +400 † |" in text and "+50,000 †" not in text
+    assert "† fewer than 10 agents (2,000 people)" in text
+    titles = [t["text"] for t in charts_option(stepped)["title"]]
+    assert "Deaths and disappearances (1 agent = 200 people)" in titles
