@@ -35,10 +35,17 @@ CLICK_AND_WAIT = """async () => {
   const t0 = performance.now();
   step.click();
   return await new Promise((resolve) => {
+    const shown = () => {
+      try {
+        return title() !== before[0] && points() !== before[1];
+      } catch (error) {
+        return false;  // a chart between two options: not shown yet
+      }
+    };
     const check = () => {
       if (performance.now() - t0 > 120000) {
         resolve(-1);  // never shown: counted apart, not waited for forever
-      } else if (title() !== before[0] && points() !== before[1]) {
+      } else if (shown()) {
         requestAnimationFrame(() => resolve(performance.now() - t0));
       } else {
         requestAnimationFrame(check);

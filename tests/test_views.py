@@ -461,8 +461,9 @@ def test_the_map_difference_shows_where_a_policy_moved_people():
     session = Session(Settings(policies=({"name": "mexico_southern_border", "intensity": 1.0},)))
     for _ in range(6):
         session.step(7)
-    legs = map_option(session, view="difference")["series"][0]["data"]
-    values = [leg["value"] for leg in legs]
+    option = map_option(session, view="difference")
+    assert option["title"]["subtext"].endswith("policies: mexico southern border")
+    values = [leg["value"] for leg in option["series"][0]["data"]]
     assert min(values) < 0 < max(values)  # fewer on some legs, more on others
     single = Session(Settings(mode="single"))
     single.step(7)
