@@ -193,7 +193,6 @@ def Main(
     """
     version, changed = versions
     highlight = classroom.highlight() if classroom else ()
-    tab = solara.use_reactive(0)
     legs = solara.use_reactive(LEG_VIEWS["flow"])  # what the map's legs show
     if about.value:
         with solara.Card("About the model", classes=["migmodel-about"]):
@@ -230,8 +229,19 @@ def Main(
             "migmodel-charts",
             520,
         ).key("charts")
-    with solara.lab.Tabs(value=tab).key("tabs"):  # the tab chosen stays while runs go on
-        # only the tab shown is drawn: the comparison's table costs more than a step
+    ViewTabs(session, act, version).key("tabs")  # the tab chosen stays while runs go on
+
+
+@solara.component
+def ViewTabs(
+    session: Session, act: Callable[[Callable[[], str | None]], None], version: int
+) -> None:
+    """The tabs under the charts; only the tab shown is drawn.
+
+    The comparison's table costs more than a step, and nobody sees it from another tab.
+    """
+    tab = solara.use_reactive(0)
+    with solara.lab.Tabs(value=tab):
         with solara.lab.Tab("Comparison"):
             if tab.value == 0:
                 Comparison(session, version)
