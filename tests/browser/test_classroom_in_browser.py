@@ -124,23 +124,3 @@ def test_the_map_legs_switch_to_patterns_and_to_the_difference(app):
         )
     assert app.errors == []
 
-
-def test_a_handed_in_worksheet_is_seen_on_the_teacher_page(new_tab):
-    student = new_tab()
-    page = student.page
-    _choose(student, "Guided lesson", "freight trains")
-    page.get_by_role("button", name="Do this step").click()
-    expect(page.locator(".migmodel-notice")).to_contain_text("Step 1 done")
-    lesson = page.locator(".migmodel-lesson")
-    lesson.get_by_label("Your name").fill("Ana Browser")
-    lesson.get_by_label("Class code").fill("room-12")
-    page.get_by_role("button", name="Hand in").click()
-    expect(page.locator(".migmodel-notice")).to_contain_text("room-12")
-    teacher = new_tab("?teacher")
-    field = teacher.page.locator(".migmodel-class").get_by_label("Class code")
-    field.fill("room-12")
-    field.press("Enter")
-    card = teacher.page.locator(".migmodel-class")
-    expect(card).to_contain_text("Ana Browser")
-    expect(card).to_contain_text("US border encounters: Northern Triangle")
-    assert student.errors == [] and teacher.errors == []
