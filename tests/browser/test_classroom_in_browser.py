@@ -123,4 +123,3 @@ def test_the_map_legs_switch_to_patterns_and_to_the_difference(app):
             f"{legend}.graphic[0].elements.some(e => (e.style?.text || '').includes('{text}'))"
         )
     assert app.errors == []
-
