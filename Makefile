@@ -1,5 +1,5 @@
 # The two commands of the README. Each sets up what it needs first (scripts/setup.sh).
-.PHONY: run test baseline lint bench bench-app bench-classroom fuzz sweep-examples calibrate validation
+.PHONY: run test baseline lint bench bench-app handouts bench-classroom fuzz sweep-examples calibrate validation
 
 HOST ?= 127.0.0.1
 PORT ?= 8765
@@ -41,6 +41,10 @@ bench-classroom:  ## server step time and memory with 30 sessions stepping a wee
 fuzz:  ## the long fuzzing run: FUZZ_CASES mutated files of each kind (the suite runs ~1,300)
 	@bash scripts/setup.sh
 	.venv/bin/python scripts/fuzz.py --cases $(FUZZ_CASES) --seed 2
+
+handouts:  ## every lesson's handout and answer key, to print (HTML), into results/handouts
+	@bash scripts/setup.sh
+	.venv/bin/python -m migmodel.views.handout results/handouts
 
 bench-app:  ## the app's step times: compute on the server, and until the browser shows it
 	@bash scripts/setup.sh --browser

@@ -29,6 +29,7 @@ MODES = ("single", "compare", "ensemble")
 
 _LESSON_KEYS = (
     "title",
+    "minutes",
     "question",
     "goals",
     "scenario",
@@ -117,6 +118,8 @@ class Lesson:
     sources: tuple[str, ...]
     expected: str
     caveats: str
+    minutes: int = 45
+    """The time the lesson takes a class: steps walked together, the discussion in groups."""
 
 
 def builtin_lessons() -> list[str]:
@@ -176,7 +179,23 @@ def _lesson(key: str, raw: dict[str, Any]) -> Lesson:
         sources=_texts(raw, "sources"),
         expected=_text(teacher, "expected", "[teacher] "),
         caveats=_text(teacher, "caveats", "[teacher] "),
+        minutes=_minutes(raw),
     )
+
+
+MINUTES = (10, 180)
+"""The time a lesson may take (``minutes``), a class period or two."""
+
+
+def _minutes(raw: dict[str, Any]) -> int:
+    minutes = raw.get("minutes")
+    low, high = MINUTES
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+        raise ScenarioError(
+            f"minutes = {minutes!r}: the time the lesson takes a class must be a whole number "
+            f"of minutes from {low} to {high}, e.g. minutes = 45"
+        )
+    return minutes
 
 
 def _step(n: int, raw: Any, scenario: Scenario, network: Network) -> Step:

@@ -15,12 +15,14 @@ import pytest
 import solara
 from solara.widgets.widgets import HTML
 
-from migmodel.lessons import CHARTS, builtin_lessons, load_lesson
+from migmodel.lessons import CHARTS, LESSONS_DIR, builtin_lessons, load_lesson
 from migmodel.schema import ScenarioError
 from migmodel.views.classroom import Classroom, record_table
 from migmodel.views.figures import HIGHLIGHT, charts_option, rolling
+from migmodel.views.handout import answer_key_html, handout_html, write_all
 from migmodel.views.mapview import map_option
 from migmodel.views.session import Session
+from migmodel.views.text import outcome_name
 
 LESSONS = builtin_lessons()
 
@@ -125,6 +127,9 @@ BAD = [
     ('[[steps]]\nhighlight = ["chart:weather"]', "'chart:weather' is not an element"),
     ('[[steps]]\nrecord = ["happiness"]', "unknown key 'happiness'"),
     ('[[steps]]\npolicies = [{ name = "walls" }]', "unknown policy 'walls'"),
+    ("minutes = 45.5", "minutes = 45.5: the time the lesson takes a class must be a whole"),
+    ('minutes = "45"', "from 10 to 180, e.g. minutes = 45"),
+    ("minutes = 600", "minutes = 600: the time"),
     (
         '[[steps]]\nexpect = { deaths = "sideways" }',
         "expect deaths = 'sideways'; allowed: up, down",
@@ -135,7 +140,7 @@ BAD = [
 @pytest.mark.parametrize(("change", "message"), BAD)
 def test_a_bad_lesson_file_gets_one_clear_message(tmp_path, change, message):
     text = (
-        'title = "T"\nquestion = "Q"\nscenario = "baseline"\n'
+        'title = "T"\nquestion = "Q"\nminutes = 45\nscenario = "baseline"\n'
         '[teacher]\nexpected = "E"\ncaveats = "C"\n'
         '[[steps]]\ntitle = "S"\nprompt = "P"\nnotice = "N"\n'
     )
@@ -143,6 +148,8 @@ def test_a_bad_lesson_file_gets_one_clear_message(tmp_path, change, message):
         text += change + '\ntitle = "S2"\nprompt = "P"\nnotice = "N"\n'
     elif change.startswith("scenario"):
         text = text.replace('scenario = "baseline"', change)
+    elif change.startswith("minutes"):
+        text = text.replace("minutes = 45", change)
     else:
         text = change + "\n" + text
     path = tmp_path / "bad.toml"
@@ -344,3 +351,72 @@ def test_lesson_5_zooms_on_the_surge_with_a_marker_at_its_date():
     observed = [s for s in option["series"] if s["name"] == "CBP observed (month)"]
     assert observed == []  # the data end in September 2023: no observed month in the window
     assert "not with data" in room.step.prompt  # and the step says so
+
+
+def test_a_lesson_without_a_time_is_refused_with_its_format(tmp_path):
+    path = tmp_path / "untimed.toml"
+    text = (LESSONS_DIR / "02_enforcement_and_the_balloon.toml").read_text(encoding="utf-8")
+    path.write_text(text.replace("minutes = 45\n", ""), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"untimed.toml: minutes = None: .*minutes = 45"):
+        load_lesson(path)
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_every_lesson_prints_a_handout_and_an_answer_key(name):
+    lesson = load_lesson(name)
+    handout, key = handout_html(lesson), answer_key_html(lesson)
+    number = name[:2]
+    for page in (handout, key):
+        assert f"Lesson {number}: {html.escape(lesson.title)}" in page
+        assert f"about {lesson.minutes} minutes" in page
+        assert "@media print" in page and "@page" in page
+        assert all(html.escape(q) in page for q in lesson.discussion)
+    assert html.escape(lesson.expected) not in handout  # the answers only in the key
+    assert html.escape(lesson.expected) in key and html.escape(lesson.caveats) in key
+    blanks = handout.count("<table class='blank'>")
+    assert blanks == sum(1 for step in lesson.steps if step.record)
+    assert handout.count("class='answer'") >= len(lesson.discussion) + sum(
+        1 for step in lesson.steps if step.ask
+    )
+    for step in lesson.steps:
+        for outcome, direction in step.expect.items():
+            promise = "above the reference" if direction == "up" else "below the reference"
+            if step.measure == "change":
+                promise = "rises" if direction == "up" else "falls"
+            assert f"{html.escape(outcome_name(outcome))}: {promise}" in key
+
+
+def test_the_handouts_of_every_lesson_are_written_to_a_folder(tmp_path):
+    written = write_all(tmp_path / "handouts")
+    assert len(written) == 2 * len(LESSONS)
+    assert {p.name for p in written} >= {"05_late_2023_natural_experiment-answer-key.html"}
+    ensemble = (tmp_path / "handouts" / "06_trade_offs-handout.html").read_text()
+    assert "<th>95% interval</th>" in ensemble  # an ensemble lesson's table has its interval
+
+
+def test_a_recorded_difference_of_a_few_agents_is_flagged():
+    records = pd.DataFrame(
+        [
+            {
+                "name": "Deaths",
+                "measure": "total",
+                "reference": 800.0,
+                "current": 1000.0,
+                "difference": 200.0,
+                "relative": 0.25,
+                "people_per_agent": 200,
+            },
+            {
+                "name": "Departures",
+                "measure": "total",
+                "reference": 9e5,
+                "current": 8e5,
+                "difference": -1e5,
+                "relative": -0.11,
+                "people_per_agent": 200,
+            },
+        ]
+    )
+    caption, _, rows = record_table(records)
+    assert rows[0][3] == "+200 †" and rows[1][3] == "-100,000"
+    assert "† fewer than 10 agents (2,000 people)" in caption

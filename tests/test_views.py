@@ -14,11 +14,19 @@ import numpy as np
 import pandas as pd
 import pytest
 import solara
-from solara.components.echarts import EchartsWidget
 
 from migmodel.model import MEASURES
 from migmodel.schema import ScenarioError
-from migmodel.views.figures import WINDOW, charts_option, rolling, sample_days
+from migmodel.views.chart import ChartWidget, option_patch
+from migmodel.views.figures import (
+    FLOW_COLOURS,
+    HIGHLIGHT,
+    PATTERN_COLOURS,
+    WINDOW,
+    charts_option,
+    rolling,
+    sample_days,
+)
 from migmodel.views.mapview import map_option
 from migmodel.views.page import Explorer, Levers, Page
 from migmodel.views.session import Session, Settings
@@ -257,31 +265,32 @@ def _buttons(rc, label: str) -> list:
     return [b for b in rc.find(v.Btn).widgets if label in b.children]
 
 
-def _map(rc) -> EchartsWidget:
-    return next(w for w in rc.find(EchartsWidget).widgets if "geo" in w.option)
+def _map(rc) -> ChartWidget:
+    return next(w for w in rc.find(ChartWidget).widgets if "geo" in w.option)
 
 
 def test_the_page_renders_and_steps_without_a_browser():
     async def main() -> None:
         _, rc = solara.render(Page(), handle_error=False)
-        assert _map(rc).option["title"]["text"] == "01 October 2021"
+        assert _map(rc).drawn()["title"]["text"] == "01 October 2021"
         assert _map(rc).maps  # the outlines are sent once, with the widget
         _buttons(rc, "Step")[0].click()
-        assert _map(rc).option["title"]["text"] == "08 October 2021"
+        assert _map(rc).drawn()["title"]["text"] == "08 October 2021"
+        assert _map(rc).patches == 1  # a step sends only what changed, not the whole map
         _buttons(rc, "Play")[0].click()
         for _ in range(100):  # two steps or more, however busy the machine
             await asyncio.sleep(0.1)
-            if _map(rc).option["title"]["text"] not in (
+            if _map(rc).drawn()["title"]["text"] not in (
                 "01 October 2021",
                 "08 October 2021",
                 "15 October 2021",
             ):
                 break
         _buttons(rc, "Pause")[0].click()
-        shown = dt.datetime.strptime(_map(rc).option["title"]["text"], "%d %B %Y").date()
+        shown = dt.datetime.strptime(_map(rc).drawn()["title"]["text"], "%d %B %Y").date()
         assert shown > dt.date(2021, 10, 15)
         _buttons(rc, "Reset")[0].click()
-        assert _map(rc).option["title"]["text"] == "01 October 2021"
+        assert _map(rc).drawn()["title"]["text"] == "01 October 2021"
         rc.close()
 
     in_own_loop(main)
@@ -381,8 +390,8 @@ def test_two_pages_have_their_own_models():
         _, one = solara.render(Page(), handle_error=False)
         _, two = solara.render(Page(), handle_error=False)
         _buttons(one, "Step")[0].click()
-        assert _map(one).option["title"]["text"] == "08 October 2021"
-        assert _map(two).option["title"]["text"] == "01 October 2021"
+        assert _map(one).drawn()["title"]["text"] == "08 October 2021"
+        assert _map(two).drawn()["title"]["text"] == "01 October 2021"
         one.close()
         two.close()
 
@@ -392,8 +401,84 @@ def test_two_pages_have_their_own_models():
 def test_the_explorer_wraps_the_page_for_notebooks():
     async def main() -> None:
         _, rc = solara.render(Explorer(), handle_error=False)
-        assert _map(rc).option["title"]["text"] == "01 October 2021"
+        assert _map(rc).drawn()["title"]["text"] == "01 October 2021"
         assert _buttons(rc, "Settings")  # the page's own top bar, whose menu opens the settings
         rc.close()
 
     in_own_loop(main)
+
+
+def test_a_step_patches_only_values_and_a_new_series_sends_the_whole_option(stepped):
+    base = charts_option(stepped)
+    later = Session(Settings(mode="compare"))
+    later.step(7)
+    new = charts_option(later)
+    patch = option_patch(base, new, set())
+    assert patch is not None and set(patch) <= {"series", "title", "xAxis"}
+    assert [p["data"] for p in patch["series"]] == [s["data"] for s in new["series"]]
+    assert all(set(p) == {"data"} for p in patch["series"])  # no name: matched by position
+    single = charts_option(Session(Settings(mode="single")))
+    assert option_patch(base, single, set()) is None  # fewer series: the whole option
+    maps = map_option(stepped), map_option(later)
+    assert option_patch(*maps, set())["title"] == maps[1]["title"]  # the date moves
+    assert "geo" not in option_patch(*maps, set())  # the outlines are not sent again
+    assert option_patch(maps[0], maps[0], {"title"})["title"] == maps[0]["title"]
+
+
+def test_the_outcomes_so_far_are_those_of_the_daily_table(stepped):
+    from migmodel.compare import outcomes
+    from migmodel.simulate import daily_table
+    from migmodel.views.session import run_outcomes
+
+    for r in stepped.runs:
+        expected = outcomes(daily_table(r.model))
+        pd.testing.assert_series_equal(run_outcomes(r.model), expected, check_names=False)
+
+
+def test_the_map_legs_show_flows_patterns_or_the_difference_with_keys(stepped):
+    flow = map_option(stepped)
+    assert {g["type"] for g in flow["graphic"]} >= {"text", "group"}  # colour title, keys
+    keys = next(g for g in flow["graphic"] if g["type"] == "group")["children"]
+    texts = [c["style"]["text"] for c in keys if c["type"] == "text"]
+    assert {"10,000", "100,000", "people at a place"} <= set(texts)
+    assert any(
+        "(air)" in leg["name"] and leg["lineStyle"].get("type") == "dashed"
+        for leg in flow["series"][0]["data"]
+    )  # flights are dashed, and say so
+    assert "flights" in str(flow["graphic"])
+    named = [p for p in flow["series"][1]["data"] if p.get("label", {}).get("show")]
+    assert len(named) == 3  # the main places, beside the busiest crossings already named
+    pattern = map_option(stepped, view="pattern")
+    colours = {leg["lineStyle"]["color"] for leg in pattern["series"][0]["data"]}
+    assert set(PATTERN_COLOURS.values()) & colours and "visualMap" not in pattern
+    difference = map_option(stepped, view="difference")
+    assert all("vs the reference" in leg["name"] for leg in difference["series"][0]["data"])
+    assert HIGHLIGHT not in difference["visualMap"]["inRange"]["color"]
+    assert HIGHLIGHT not in FLOW_COLOURS
+
+
+def test_the_map_difference_shows_where_a_policy_moved_people():
+    session = Session(Settings(policies=({"name": "mexico_southern_border", "intensity": 1.0},)))
+    for _ in range(6):
+        session.step(7)
+    option = map_option(session, view="difference")
+    assert option["title"]["subtext"].endswith("policies: mexico southern border")
+    values = [leg["value"] for leg in option["series"][0]["data"]]
+    assert min(values) < 0 < max(values)  # fewer on some legs, more on others
+    single = Session(Settings(mode="single"))
+    single.step(7)
+    text = map_option(single, view="difference")["graphic"][0]["style"]["text"]
+    assert "no reference run" in text
+
+
+def test_small_counts_are_flagged_in_the_comparison_and_the_deaths_chart(stepped):
+    from migmodel.views.tabs import comparison_markdown
+
+    table = stepped.outcomes()
+    table.loc["deaths", ["difference", "relative"]] = [400.0, 0.5]  # two agents' worth
+    table.loc["departures", "difference"] = 50_000.0
+    text = comparison_markdown(table, 1, 200)
+    assert "| +400 † |" in text and "+50,000 †" not in text
+    assert "† fewer than 10 agents (2,000 people)" in text
+    titles = [t["text"] for t in charts_option(stepped)["title"]]
+    assert "Deaths and disappearances (1 agent = 200 people)" in titles

@@ -14,7 +14,7 @@ import pandas as pd
 from migmodel.compare import paired_difference
 from migmodel.lessons import Lesson, Step
 from migmodel.views.session import Session
-from migmodel.views.text import outcome_name, signed_percent, whole
+from migmodel.views.text import few_agents, few_agents_note, outcome_name, signed_percent, whole
 
 _MONTH = dt.timedelta(days=29)  # a 30-day window ends 29 days after its first day
 
@@ -151,6 +151,7 @@ def measured(session: Session, step: Step, last: dt.date) -> list[dict[str, obje
             row |= {k: float(stats[k]) for k in ("difference", "relative")}
             if len(b) > 1:
                 row |= {"low": float(stats["low"]), "high": float(stats["high"])}
+            row["people_per_agent"] = session.model.scenario.people_per_agent
         rows.append(row)
     return rows
 
@@ -159,7 +160,9 @@ def record_table(records: pd.DataFrame) -> tuple[str, list[str], list[list[str]]
     """The numbers recorded at one step, as people read them: caption, headers, rows.
 
     Readable outcome names, counts with separators, signed differences and a signed %
-    change to one decimal; the 95% interval when there are several seeds.
+    change to one decimal; the 95% interval when there are several seeds. A difference
+    resting on fewer than :data:`~migmodel.views.text.FEW_AGENTS` agents is marked †, and
+    the caption says what that means.
     """
     change = "before" in records
     what = str(records["measure"].iloc[0])
@@ -177,10 +180,15 @@ def record_table(records: pd.DataFrame) -> tuple[str, list[str], list[list[str]]
         )
     interval = "low" in records
     headers += ["95% interval"] * interval + ["% change"]
-    rows = []
+    rows, flagged = [], False
     for _, r in records.iterrows():
-        cells = [str(r["name"]), whole(r[first]), whole(r[second]), whole(r["difference"], True)]
+        few = few_agents(r["difference"], r.get("people_per_agent", 0))
+        flagged |= few
+        difference = whole(r["difference"], True) + " †" * few
+        cells = [str(r["name"]), whole(r[first]), whole(r[second]), difference]
         if interval:
             cells.append(f"{whole(r['low'], True)} to {whole(r['high'], True)}")
         rows.append([*cells, signed_percent(r["relative"]) or "n/a (from 0)"])
+    if flagged:
+        what += ". " + few_agents_note(float(records["people_per_agent"].iloc[0]))
     return what, headers, rows

@@ -73,6 +73,21 @@ def sample_days(days_done: int, days_total: int, points: int = 150) -> np.ndarra
     return np.unique(np.r_[np.arange(0, days_done, stride), days_done - 1])
 
 
+SMALL_COUNTS = ("deaths",)
+"""Measures counted in a few agents: their panels say how many people one agent is."""
+
+
+def agent_note(session: Session, measure: str) -> str:
+    """Return the note a small-count panel's title carries: its steps are whole agents.
+
+    Deaths move in steps of one agent (200 people at the default scale), so a panel of them
+    says so; a rise of one step is one agent's fate, not a trend.
+    """
+    if measure not in SMALL_COUNTS:
+        return ""
+    return f" (1 agent = {session.model.scenario.people_per_agent:,} people)"
+
+
 # ---------------------------------------------------------------------- charts
 def panel_layout(columns: int, large: bool = False) -> dict[str, Any]:
     """Return where the six panels and their titles go in ``columns`` columns (in %)."""
@@ -115,7 +130,8 @@ def charts_option(
     wide = panel_layout(3, large)
     for i, (key, (measure, title, by_pattern)) in enumerate(PANELS.items()):
         marked = f"chart:{key}" in highlight
-        grid, x, y, heading = _panel_frame(i, title, marked, first, last, font, wide)
+        heading_text = title if marked else title + agent_note(session, measure)
+        grid, x, y, heading = _panel_frame(i, heading_text, marked, first, last, font, wide)
         grids.append(grid)
         xs.append(x)
         ys.append(y)

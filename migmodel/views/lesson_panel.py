@@ -14,6 +14,7 @@ import solara
 
 from migmodel.lessons import Lesson, builtin_lessons, load_lesson
 from migmodel.views.classroom import Classroom, record_table
+from migmodel.views.handout import answer_key_html, handout_html
 from migmodel.views.prose import Prose
 from migmodel.views.submissions import hand_in
 
@@ -31,9 +32,9 @@ def teacher_view(search: str | None) -> bool:
 
 
 def lesson_label(name: str, lesson: Lesson) -> str:
-    """Return a lesson as the picker lists it: number, title and steps."""
+    """Return a lesson as the picker lists it: number, title, steps and time."""
     number = name.split("_")[0]
-    return f"{number}. {lesson.title} ({len(lesson.steps)} steps)"
+    return f"{number}. {lesson.title} ({len(lesson.steps)} steps, {lesson.minutes} min)"
 
 
 def records_markdown(caption: str, headers: list[str], rows: list[list[str]]) -> str:
@@ -125,6 +126,23 @@ def LessonPanel(
         if teacher:
             with solara.Details("Teacher notes"):
                 Prose(teacher_notes(lesson), classes=["migmodel-teacher-notes"])
+            Printables(lesson)
+
+
+@solara.component
+def Printables(lesson: Lesson) -> None:
+    """The teacher's downloads: the lesson's handout and its answer key, to print."""
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+        for label, stem, page in (
+            ("Handout to print (HTML)", "handout", handout_html),
+            ("Answer key to print (HTML)", "answer-key", answer_key_html),
+        ):
+            solara.FileDownload(
+                lambda page=page: page(lesson),
+                filename=f"{lesson.key}-{stem}.html",
+                label=label,
+                mime_type="text/html",
+            )
 
 
 @solara.component

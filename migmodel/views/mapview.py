@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from migmodel.views.figures import FLOW_COLOURS, FLOW_DECADES, HIGHLIGHT, MAP_NAME, WINDOW
+from migmodel.views.maplayers import apply_layer, crossing_size, place_size
 
 if TYPE_CHECKING:
     from geo import Network
@@ -33,13 +34,16 @@ def map_geojson(network: Network) -> dict[str, Any]:
     return region_geojson(network.countries_path())
 
 
-def map_option(session: Session, highlight: tuple[str, ...] = ()) -> dict[str, Any]:
+def map_option(
+    session: Session, highlight: tuple[str, ...] = (), view: str = "flow"
+) -> dict[str, Any]:
     """Return the map of the current run (first seed) as of the session's date.
 
     Legs are coloured and thickened by the people setting off on them a day over the last
     :data:`WINDOW` days; places are sized by the people there now; crossings by US encounters
     over the window; the followed migrant's journey is drawn in blue; places and legs named
     in ``highlight`` (``map:place:ID``, ``map:leg:SOURCE>TARGET``) are marked in cyan.
+    ``view`` chooses what the legs show (:data:`~migmodel.views.maplayers.LEG_VIEWS`).
     """
     model = session.model
     nodes = model.network.nodes
@@ -62,7 +66,7 @@ def map_option(session: Session, highlight: tuple[str, ...] = ()) -> dict[str, A
     ]
     series += _journey(session, xy)
     series += _marked(highlight, nodes["id"].tolist(), names, xy)
-    return {
+    option = {
         "animation": False,
         "title": {
             "text": f"{session.date:%d %B %Y}",
@@ -130,6 +134,7 @@ def _map_frame() -> dict[str, Any]:
             "textStyle": {"fontSize": 10},
         },
     }
+    return apply_layer(option, session, view)
 
 
 def _legs(session: Session, xy: np.ndarray, names: list[str], first: int) -> list[dict[str, Any]]:
@@ -163,7 +168,7 @@ def _places(session: Session, xy: np.ndarray, names: list[str]) -> list[dict[str
         {
             "name": f"{names[i]}: {s:,.0f} people",
             "value": [*xy[i].tolist(), round(s)],
-            "symbolSize": round(3 + 0.12 * np.sqrt(s), 1),
+            "symbolSize": place_size(s),
         }
         for i, s in enumerate(stock.tolist())
     ]
@@ -182,7 +187,7 @@ def _crossings(
         {
             "name": f"{names[i]}: {met[i]:,.0f} US encounters in {days} days",
             "value": [*xy[i].tolist(), round(float(met[i]))],
-            "symbolSize": round(5 + 0.04 * np.sqrt(met[i]), 1),
+            "symbolSize": crossing_size(met[i]),
             "label": {  # the main crossings named on the map
                 "show": i in busiest,
                 "formatter": names[i],

@@ -6,7 +6,9 @@ The side bar's settings are in :mod:`migmodel.views.levers`, the lesson in
 :mod:`migmodel.views.lesson_panel`, the tabs in :mod:`migmodel.views.tabs`.
 
 Components that show the session also take ``version``, a counter the page bumps after every
-change: the session stays the same object, so without it Solara would see nothing new.
+change: the session stays the same object, so without it Solara would see nothing new. The
+side bar and the lesson take ``changed``, bumped by a user's action but not by a step, so a
+step does not draw the settings again; and only the tab shown is drawn.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from typing import Any, cast
 
 import solara
 import solara.lab
-from solara.components.echarts import EchartsWidget
 
 from migmodel.schema import ScenarioError
+from migmodel.views.chart import Chart
 from migmodel.views.classroom import Classroom
 from migmodel.views.figures import MAP_NAME, charts_option
 from migmodel.views.lesson_panel import LessonPanel, LessonPicker, teacher_view
 from migmodel.views.levers import Levers
+from migmodel.views.maplayers import LEG_VIEWS
 from migmodel.views.mapview import map_geojson, map_option
 from migmodel.views.prose import Prose
 from migmodel.views.session import STEP_DAYS, Session
@@ -43,6 +46,7 @@ def Page() -> None:
     """The whole app for one user: a fresh :class:`Session` on the default scenario."""
     session = solara.use_memo(Session, dependencies=[])
     version, set_version = solara.use_state(0)
+    changed, set_changed = solara.use_state(0)  # user actions only, not steps
     notice, set_notice = solara.use_state(("info", START_NOTICE))
     teacher = teacher_view(solara.use_router().search)
     playing = solara.use_reactive(False)
@@ -65,6 +69,7 @@ def Page() -> None:
         else:
             if message:
                 set_notice(("success", message))
+        set_changed(lambda v: v + 1)
         refresh()
 
     def step() -> None:
@@ -87,6 +92,9 @@ def Page() -> None:
 
     solara.Title("migmodel: irregular migration to the US southwest border")
     solara.Style(CSS)
+    EscapeKey(
+        event_escape=lambda _=None: side_toggled.set(False)
+    )  # on a narrow screen: closes the settings overlay
     root = ["migmodel-app", "migmodel-side-toggled" if side_toggled.value else "", ""]
     root[2] = "migmodel-large" if large.value else ""
     with solara.Column(gap="0px", classes=[c for c in root if c]):
@@ -147,12 +155,12 @@ def Page() -> None:
                     classes=["migmodel-close"],
                 )
                 LessonPicker(session, act, classroom, set_classroom)
-                Levers(session, act, version)
+                Levers(session, act, changed)
             with solara.Column(classes=["migmodel-main"]):
                 Main(
                     session,
                     act,
-                    version,
+                    (version, changed),
                     notice,
                     classroom,
                     set_classroom,
@@ -162,11 +170,16 @@ def Page() -> None:
                 )
 
 
+@solara.component_vue("escape.vue")
+def EscapeKey(event_escape: Callable[..., None]) -> None:
+    """Listens for Escape anywhere on the page (the settings overlay closes on it)."""
+
+
 @solara.component
 def Main(
     session: Session,
     act: Callable[[Callable[[], str | None]], None],
-    version: int,
+    versions: tuple[int, int],
     notice: tuple[str, str],
     classroom: Classroom | None,
     set_classroom: Callable[[Classroom | None], None],
@@ -174,25 +187,35 @@ def Main(
     about: solara.Reactive[bool],
     large: bool,
 ) -> None:
-    """Everything right of the settings: about, lesson, notice, map, charts and tabs."""
+    """Everything right of the settings: about, lesson, notice, map, charts and tabs.
+
+    ``versions``: the page's ``version`` (every change) and ``changed`` (user actions).
+    """
+    version, changed = versions
     highlight = classroom.highlight() if classroom else ()
-    tab = solara.use_reactive(0)
+    legs = solara.use_reactive(LEG_VIEWS["flow"])  # what the map's legs show
     if about.value:
         with solara.Card("About the model", classes=["migmodel-about"]):
             Prose(ABOUT)
             solara.Button("Close", text=True, on_click=lambda: about.set(False))
     if teacher:
-        ClassPage(version)
+        ClassPage(changed)
     if classroom is not None:
-        LessonPanel(classroom, act, set_classroom, version, teacher)
+        LessonPanel(classroom, act, set_classroom, changed, teacher)
     kind, message = notice
     if message:
         {"info": solara.Info, "success": solara.Success, "error": solara.Error}[kind](
             message, classes=["migmodel-notice"]
         )
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.Text("Map legs:")
+        solara.ToggleButtonsSingle(
+            value=legs, values=list(LEG_VIEWS.values()), dense=True, classes=["migmodel-legs"]
+        )
+    view = {label: name for name, label in LEG_VIEWS.items()}[legs.value]
     Chart(
-        lambda: map_option(session, highlight),
-        (version, large),
+        lambda: map_option(session, highlight, view),
+        (version, large, view),
         "migmodel-map",
         560,
         lambda: {MAP_NAME: map_geojson(session.model.network)},
@@ -206,15 +229,31 @@ def Main(
             "migmodel-charts",
             520,
         ).key("charts")
-    with solara.lab.Tabs(value=tab).key("tabs"):  # the tab chosen stays while runs go on
+    ViewTabs(session, act, version).key("tabs")  # the tab chosen stays while runs go on
+
+
+@solara.component
+def ViewTabs(
+    session: Session, act: Callable[[Callable[[], str | None]], None], version: int
+) -> None:
+    """The tabs under the charts; only the tab shown is drawn.
+
+    The comparison's table costs more than a step, and nobody sees it from another tab.
+    """
+    tab = solara.use_reactive(0)
+    with solara.lab.Tabs(value=tab):
         with solara.lab.Tab("Comparison"):
-            Comparison(session, version)
+            if tab.value == 0:
+                Comparison(session, version)
         with solara.lab.Tab("Follow a migrant"):
-            FollowMigrant(session, act, version)
+            if tab.value == 1:
+                FollowMigrant(session, act, version)
         with solara.lab.Tab("Export"):
-            Export(session, version)
+            if tab.value == 2:
+                Export(session, version)
         with solara.lab.Tab("About the model"):
-            Prose(ABOUT)
+            if tab.value == 3:
+                Prose(ABOUT)
 
 
 @solara.component
@@ -235,35 +274,3 @@ def Explorer() -> None:
     """
     with Layout():
         Page()
-
-
-@solara.component
-def Chart(
-    option: Callable[[], dict[str, Any]],
-    version: object,
-    name: str,
-    height: int,
-    maps: Callable[[], dict[str, Any]] | None = None,
-) -> None:
-    """An ECharts figure whose option is rebuilt when ``version`` changes.
-
-    The widget is made once (with ``maps()``, the outlines a map draws) and only its
-    ``option`` is replaced: the option and the outlines are large, and passing them through
-    the component tree on every step would cost more than drawing them. It is redrawn at
-    its new size when its box changes (the settings opening or closing).
-    """
-    widget = solara.use_memo(
-        lambda: EchartsWidget(
-            option={},
-            maps=maps() if maps else {},
-            attributes={"style": f"height: {height}px; width: 100%;", "class": name},
-            responsive=True,  # redrawn at its new size when the settings open or close
-        ),
-        dependencies=[],
-    )
-
-    def update() -> None:
-        widget.option = option()
-
-    solara.use_effect(update, [version])
-    solara.Column(children=[widget], style={"width": "100%"})

@@ -23,13 +23,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from migmodel.compare import outcomes, paired_difference
+from migmodel.compare import MAIN_MEASURES, paired_difference
 from migmodel.diary import Entry
 from migmodel.model import MEASURES, MigrationModel
 from migmodel.patterns import FLOW_PATTERNS
 from migmodel.population import FINAL
 from migmodel.scenario import Scenario, ScenarioError, load_scenario
-from migmodel.simulate import collect, daily_table
+from migmodel.simulate import collect
 from migmodel.views import limits
 
 Mode = Literal["single", "compare", "ensemble"]
@@ -310,7 +310,7 @@ class Session:
         """
         rows: dict[str, list[pd.Series]] = {}
         for r in self.runs:
-            rows.setdefault(r.side, []).append(outcomes(daily_table(r.model)))
+            rows.setdefault(r.side, []).append(run_outcomes(r.model))
         current = pd.DataFrame(rows["current"])
         if "reference" not in rows:
             return pd.DataFrame({"current": current.mean()})
@@ -371,4 +371,17 @@ class Session:
         return buffer.getvalue()
 
 
-__all__ = ["MODES", "REFERENCES", "STEP_DAYS", "Session", "Settings"]
+def run_outcomes(model: MigrationModel) -> pd.Series:
+    """Return a run's main outcomes so far, as :func:`migmodel.compare.outcomes` does.
+
+    Summed straight from the model's daily counts (the app asks at every step; building the
+    ``daily`` table first took longer than the step).
+    """
+    done = model.counts[model.spinup : model.day].sum(axis=0)  # patterns × measures
+    out = {m: float(done[:, MEASURES.index(m)].sum()) for m in MAIN_MEASURES}
+    encounters = done[:, MEASURES.index("us_encounters")]
+    out |= {f"us_encounters.{p}": float(encounters[k]) for k, p in enumerate(FLOW_PATTERNS)}
+    return pd.Series(out, dtype=float)
+
+
+__all__ = ["MODES", "REFERENCES", "STEP_DAYS", "Session", "Settings", "run_outcomes"]

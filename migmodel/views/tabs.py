@@ -10,25 +10,31 @@ import solara
 from migmodel.diary import EVENTS
 from migmodel.views.prose import Prose
 from migmodel.views.session import REFERENCES, Session
-from migmodel.views.text import PATTERN_NAMES, STATUS_NAMES, outcome_name, signed_percent, whole
+from migmodel.views.text import (
+    PATTERN_NAMES,
+    STATUS_NAMES,
+    few_agents,
+    few_agents_note,
+    outcome_name,
+    signed_percent,
+    whole,
+)
 
 Act = Callable[[Callable[[], str | None]], None]
-FEW_AGENTS = 10
-"""A difference resting on fewer agents than this is flagged as a few agents' worth."""
 
 
 def comparison_markdown(table: pd.DataFrame, seeds: int, people_per_agent: int) -> str:
     """The Comparison table as Markdown: readable names, signed differences and percentages.
 
-    A difference smaller than :data:`FEW_AGENTS` agents is marked (†): at that size it is a
-    handful of agents' decisions, not a measured effect.
+    A difference smaller than :data:`~migmodel.views.text.FEW_AGENTS` agents is marked (†):
+    at that size it is a handful of agents' decisions, not a measured effect.
     """
     columns = ["outcome (people so far)", "reference", "current levers", "difference"]
     columns += ["95% interval", "% change"] if seeds > 1 else ["% change"]
     lines = ["| " + " | ".join(columns) + " |", "|---" + "|---:" * (len(columns) - 1) + "|"]
     flagged = False
     for name, row in table.iterrows():
-        few = abs(row["difference"]) < FEW_AGENTS * people_per_agent and row["difference"] != 0
+        few = few_agents(row["difference"], people_per_agent)
         flagged |= few
         cells = [outcome_name(str(name)), whole(row["reference"]), whole(row["current"])]
         cells += [whole(row["difference"], signed=True) + (" †" if few else "")]
@@ -37,10 +43,7 @@ def comparison_markdown(table: pd.DataFrame, seeds: int, people_per_agent: int) 
         cells += [signed_percent(row["relative"])]
         lines.append("| " + " | ".join(cells) + " |")
     if flagged:
-        lines.append(
-            f"\n† fewer than {FEW_AGENTS} agents ({FEW_AGENTS * people_per_agent:,} people): "
-            "a few agents' decisions, not a measured effect."
-        )
+        lines.append("\n" + few_agents_note(people_per_agent))
     return "\n".join(lines)
 
 

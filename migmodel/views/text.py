@@ -41,6 +41,23 @@ STATUS_NAMES: dict[str, str] = {
 """What a migrant's status means, in words (keys: :data:`migmodel.population.STATUSES`)."""
 
 
+FEW_AGENTS = 10
+"""A difference resting on fewer agents than this is flagged (†) as a few agents' worth."""
+
+
+def few_agents(difference: float, people_per_agent: float) -> bool:
+    """Return whether a non-zero difference rests on fewer than :data:`FEW_AGENTS` agents."""
+    return difference != 0 and abs(difference) < FEW_AGENTS * people_per_agent
+
+
+def few_agents_note(people_per_agent: float) -> str:
+    """Return the footnote of the † mark, with the people it stands for."""
+    return (
+        f"† fewer than {FEW_AGENTS} agents ({FEW_AGENTS * people_per_agent:,.0f} people): "
+        "a few agents' decisions, not a measured effect."
+    )
+
+
 def outcome_name(code: str) -> str:
     """Return the readable name of an outcome.
 
@@ -154,10 +171,13 @@ def slider_step(parameter: Number, value: float) -> float | None:
 
 
 __all__ = [
+    "FEW_AGENTS",
     "MEASURE_NAMES",
     "STATUS_NAMES",
     "allowed",
     "amount",
+    "few_agents",
+    "few_agents_note",
     "money",
     "outcome_name",
     "parse_number",

@@ -6,6 +6,7 @@ go to the server: a page that needs the internet for anything fails these tests.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,14 +19,27 @@ from migmodel.views.server import CHROMIUM, CHROMIUM_ARGS, serve
 # Starting fresh runs (ten models in ensemble mode) takes seconds on a busy 2-core machine:
 # wait for what the page must show for up to 30 s rather than Playwright's 5 s.
 expect.set_options(timeout=30_000)
+CLASS_DIR = "MIGMODEL_CLASS_DIR"
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
 
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve ``app.py`` on a free local port for the whole test session."""
-    with serve(tmp_path_factory.mktemp("app") / "solara.log") as url:
-        yield url
+    """Serve ``app.py`` on a free local port for the whole test session.
+
+    Worksheets handed in go to a temporary folder, not the repository's ``results/``.
+    """
+    folder = tmp_path_factory.mktemp("app")
+    before = os.environ.get(CLASS_DIR)
+    os.environ[CLASS_DIR] = str(folder / "classes")  # the server inherits it
+    try:
+        with serve(folder / "solara.log") as url:
+            yield url
+    finally:
+        if before is None:
+            os.environ.pop(CLASS_DIR, None)
+        else:
+            os.environ[CLASS_DIR] = before
 
 
 @pytest.fixture(scope="session")

@@ -83,4 +83,43 @@ def test_on_a_phone_step_is_reachable_and_works_by_touch(new_tab):
     expect(app.page.get_by_text("Switch on a policy")).to_be_visible()
     app.page.get_by_role("button", name="Close settings").tap()
     expect(app.page.locator(".migmodel-side")).to_be_hidden()
+    app.page.get_by_role("button", name="Settings").tap()
+    expect(app.page.get_by_text("Switch on a policy")).to_be_visible()
+    app.page.keyboard.press("Escape")  # a keyboard's way out of the overlay
+    expect(app.page.locator(".migmodel-side")).to_be_hidden()
+    assert app.errors == []
+
+
+def test_on_a_wide_screen_escape_leaves_the_settings_alone(app):
+    app.page.keyboard.press("Escape")
+    app.page.wait_for_timeout(500)
+    expect(app.page.get_by_text("Switch on a policy")).to_be_visible()
+
+
+def test_the_teacher_prints_a_handout_and_an_answer_key(new_tab):
+    teacher = new_tab("?teacher")
+    _choose(teacher, "Guided lesson", "freight trains")
+    expect(teacher.page.locator(".migmodel-lesson")).to_contain_text("Step 1 of 3")
+    pages = {}
+    for label in ("Handout to print (HTML)", "Answer key to print (HTML)"):
+        with teacher.page.expect_download() as download:
+            teacher.page.get_by_role("button", name=label).click()
+        pages[label] = open(download.value.path(), encoding="utf-8").read()
+    handout, key = pages.values()
+    assert "Lesson 02:" in handout and "about 45 minutes" in handout
+    assert "Expected observations" in key and "Expected observations" not in handout
+    student = new_tab()
+    _choose(student, "Guided lesson", "freight trains")
+    expect(student.page.locator(".migmodel-lesson")).to_contain_text("Step 1 of 3")
+    assert student.page.get_by_role("button", name="Answer key to print (HTML)").count() == 0
+
+
+def test_the_map_legs_switch_to_patterns_and_to_the_difference(app):
+    _step(app, 2)
+    legend = "document.querySelector('.migmodel-map').__vue__.chart.getOption()"
+    for label, text in (("pattern", "colour: the pattern"), ("vs reference", "minus the")):
+        app.page.get_by_role("button", name=label, exact=True).click()
+        app.page.wait_for_function(
+            f"{legend}.graphic[0].elements.some(e => (e.style?.text || '').includes('{text}'))"
+        )
     assert app.errors == []
