@@ -83,6 +83,7 @@ def map_option(
         **_map_frame(),
         "series": series,
     }
+    return apply_layer(option, session, view)
 
 
 def _map_frame() -> dict[str, Any]:
@@ -134,7 +135,6 @@ def _map_frame() -> dict[str, Any]:
             "textStyle": {"fontSize": 10},
         },
     }
-    return apply_layer(option, session, view)
 
 
 def _legs(session: Session, xy: np.ndarray, names: list[str], first: int) -> list[dict[str, Any]]:
