@@ -259,7 +259,7 @@ def _write(
 
 def recorded(calibration: Calibration) -> dict[str, Any]:
     """Return the provenance recorded in the calibration's ``parameters.toml``."""
-    from migmodel.schema import read_toml
+    from migmodel.inputs import read_toml
 
     return read_toml(calibration.out / "parameters.toml", CalibrationError)["provenance"]
 

@@ -15,10 +15,7 @@ from typing import Any
 
 from migmodel.addressing import get_parameter, parameter, set_parameter
 from migmodel.drivers import DriversModel, Shift
-from migmodel.observed import SERIES
-from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, NATIONALITY_PATTERN
-from migmodel.scenario import Scenario, load_scenario, scenario_from_dict
-from migmodel.schema import (
+from migmodel.inputs import (
     Number,
     ScenarioError,
     check_date,
@@ -26,6 +23,9 @@ from migmodel.schema import (
     read_toml,
     unknown_key,
 )
+from migmodel.observed import SERIES
+from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, NATIONALITY_PATTERN
+from migmodel.scenario import Scenario, load_scenario, scenario_from_dict
 
 KEYS = (
     "name",

@@ -50,9 +50,9 @@ import numpy as np
 from experiments.designs import METHODS, SAMPLED, Axis, Design, count, points
 from migmodel.addressing import parameter, policy_instance, set_parameter
 from migmodel.compare import OUTCOMES
+from migmodel.inputs import Number, ScenarioError, read_toml, unknown_key
 from migmodel.model import MEASURES
 from migmodel.scenario import Scenario, load_scenario, scenario_from_dict
-from migmodel.schema import Number, ScenarioError, read_toml, unknown_key
 
 TOP_KEYS = (
     "name",

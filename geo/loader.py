@@ -24,7 +24,6 @@ import pandas as pd
 from geo.errors import NetworkError
 from geo.files import read_text
 from geo.network import Network
-from geo.paths import shortest_to_targets, travel_order
 from geo.schema import (
     AUTHORITIES,
     DATA_DIR,
@@ -35,6 +34,7 @@ from geo.schema import (
     NODE_COLUMNS,
     NODES_FILE,
 )
+from geo.shortest_paths import shortest_to_targets, travel_order
 
 _SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")

@@ -9,10 +9,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from migmodel.compare import MAIN_MEASURES
+from migmodel.inputs import Number
 from migmodel.measures import STOCKS
 from migmodel.results import Results
 from migmodel.scenario import PARAMETERS, Scenario
-from migmodel.schema import Number
 
 _SUMMARY = (*MAIN_MEASURES, "settled_in_mexico")
 

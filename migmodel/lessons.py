@@ -15,9 +15,9 @@ from typing import Any
 
 from geo import Network, load_network
 from migmodel.compare import MAIN_MEASURES
+from migmodel.inputs import ScenarioError, check_date, read_toml, unknown_key
 from migmodel.patterns import FLOW_PATTERNS
 from migmodel.scenario import Scenario, load_scenario, policy_list
-from migmodel.schema import ScenarioError, check_date, read_toml, unknown_key
 from migmodel.views.figures import PANELS
 
 LESSONS_DIR = Path(__file__).resolve().parents[1] / "experiments" / "lessons"

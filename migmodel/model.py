@@ -32,11 +32,11 @@ from migmodel.agents import Migrant
 from migmodel.diary import Diary, days
 from migmodel.drivers import load_drivers
 from migmodel.measures import CONSEQUENCES, MEASURES, M
-from migmodel.paths import NO_ROUTE, Paths
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, pattern_code
 from migmodel.population import ASYLUM, FINAL, KINDS, RETURNED, TRAVELLING, WAITING, Population
 from migmodel.preflight import check_memory, check_network, expected_agents
 from migmodel.regime import Regime
+from migmodel.route_ids import NO_ROUTE, Paths
 from migmodel.routes import RouteTable
 from migmodel.rules import arrival, departure, mexico, moving, queue
 from migmodel.rules.arrival import MEXICO, US

@@ -32,8 +32,7 @@ from migmodel.addressing import (
 )
 from migmodel.calibration import calibrated
 from migmodel.drivers import load_drivers
-from migmodel.parameters import PARAMETERS
-from migmodel.schema import (
+from migmodel.inputs import (
     Number,
     ScenarioError,
     check_date,
@@ -41,6 +40,7 @@ from migmodel.schema import (
     read_toml,
     unknown_key,
 )
+from migmodel.parameters import PARAMETERS
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "experiments" / "scenarios"
 """Folder of the built-in scenarios; ``load_scenario("baseline")`` reads ``baseline.toml``."""

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from migmodel.inputs import Number
 from migmodel.patterns import FLOW_PATTERNS
-from migmodel.schema import Number
 from policies.base import Levers, Policy
 from policies.registry import register
 

@@ -1,6 +1,6 @@
 """The base class every policy derives from, and the levers it may move.
 
-A policy declares typed parameters (:class:`~migmodel.schema.Number`: unit, range, default,
+A policy declares typed parameters (:class:`~migmodel.inputs.Number`: unit, range, default,
 help) and is switched on by a scenario's ``[[policies]]`` table with an optional schedule
 (``announced``, ``start``, ``end``, ``ramp_days``). Each simulated day the model asks every
 policy for its *strength* (0 before ``start`` and after ``end``, rising linearly to 1 over
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from migmodel.schema import Number
+from migmodel.inputs import Number
 from policies.levers import Levers
 
 if TYPE_CHECKING:

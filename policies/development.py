@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from migmodel.inputs import Number
 from migmodel.patterns import NATIONALITIES
-from migmodel.schema import Number
 from policies.base import Levers, Policy
 from policies.registry import register
 

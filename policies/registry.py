@@ -13,7 +13,7 @@ import functools
 import sys
 from importlib.metadata import entry_points
 
-from migmodel.schema import ScenarioError, unknown_key
+from migmodel.inputs import ScenarioError, unknown_key
 from policies.base import Policy
 
 ENTRY_POINT_GROUP = "migmodel.policies"

@@ -22,8 +22,8 @@ from geo import NetworkError
 from migmodel.cli import main
 from migmodel.fuzz import HOSTILE, dumps, outcome
 from migmodel.fuzz_targets import run
+from migmodel.inputs import MAX_DATE, MIN_DATE, Number, ScenarioError, check_date
 from migmodel.scenario import PARAMETERS, TOP_KEYS, load_scenario, scenario_from_dict
-from migmodel.schema import MAX_DATE, MIN_DATE, Number, ScenarioError, check_date
 
 SCALE = float(os.environ.get("MIGMODEL_FUZZ_CASES", "1"))
 CASES = {

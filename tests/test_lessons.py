@@ -15,8 +15,8 @@ import pytest
 import solara
 from solara.widgets.widgets import HTML
 
+from migmodel.inputs import ScenarioError
 from migmodel.lessons import CHARTS, builtin_lessons, load_lesson
-from migmodel.schema import ScenarioError
 from migmodel.views.classroom import Classroom, record_table
 from migmodel.views.figures import HIGHLIGHT, charts_option, rolling
 from migmodel.views.mapview import map_option

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import migmodel
-from migmodel.schema import ScenarioError
+from migmodel.inputs import ScenarioError
 from policies import ENTRY_POINT_GROUP, available
 
 PLUGIN = '''
@@ -19,7 +19,7 @@ PLUGIN = '''
 from typing import ClassVar
 
 from migmodel.patterns import NATIONALITIES
-from migmodel.schema import Number
+from migmodel.inputs import Number
 from policies import Policy
 
 

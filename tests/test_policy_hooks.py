@@ -11,7 +11,7 @@ from toy_networks import line_network, quiet_scenario
 
 from geo import AUTHORITIES
 from migmodel import MigrationModel, collect
-from migmodel.schema import Number, ScenarioError
+from migmodel.inputs import Number, ScenarioError
 from policies import Policy, available, register
 from policies.registry import _BUILTIN
 

@@ -51,7 +51,7 @@ FAILING_PLUGIN = '''
 """A policy that fails when asked to: a real failure inside a real run."""
 from typing import ClassVar
 
-from migmodel.schema import Number
+from migmodel.inputs import Number
 from policies import Policy
 
 

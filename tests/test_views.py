@@ -16,8 +16,8 @@ import pytest
 import solara
 from solara.components.echarts import EchartsWidget
 
+from migmodel.inputs import ScenarioError
 from migmodel.model import MEASURES
-from migmodel.schema import ScenarioError
 from migmodel.views.figures import WINDOW, charts_option, rolling, sample_days
 from migmodel.views.mapview import map_option
 from migmodel.views.page import Explorer, Levers, Page

@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from migmodel.measures import M
-from migmodel.paths import NO_ROUTE
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES
 from migmodel.population import ASYLUM, EVADER, KINDS, WAITING
+from migmodel.route_ids import NO_ROUTE
 from migmodel.rules.season import departure_factor
 
 if TYPE_CHECKING:

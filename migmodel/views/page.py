@@ -20,7 +20,7 @@ import solara
 import solara.lab
 from solara.components.echarts import EchartsWidget
 
-from migmodel.schema import ScenarioError
+from migmodel.inputs import ScenarioError
 from migmodel.views.classroom import Classroom
 from migmodel.views.figures import MAP_NAME, charts_option
 from migmodel.views.lesson_panel import LessonPanel, LessonPicker, teacher_view

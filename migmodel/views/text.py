@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 
+from migmodel.inputs import Number, ScenarioError
 from migmodel.patterns import FLOW_PATTERNS
-from migmodel.schema import Number, ScenarioError
 
 MEASURE_NAMES: dict[str, str] = {
     "departures": "Departures from home",
