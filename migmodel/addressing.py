@@ -10,6 +10,7 @@ from typing import Any
 
 from migmodel.inputs import Number, ScenarioError, Table, unknown_key
 from migmodel.parameters import PARAMETERS
+from migmodel.registry import available
 
 DRAW = Number(
     0, 0, 1_000_000, "", "posterior draw of the calibration (0: the posterior median)", integer=True
@@ -32,8 +33,6 @@ def parameter(name: str) -> Number:
         return DRAW
     parts = name.split(".")
     if parts[0] == "policies":
-        from policies import available  # late import: policies depend on the engine
-
         known = available()
         if len(parts) != 3:
             raise ScenarioError(

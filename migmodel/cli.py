@@ -34,10 +34,10 @@ from migmodel.model import MigrationModel
 from migmodel.outputs import OutputError, check_folder, staged
 from migmodel.patterns import NATIONALITIES
 from migmodel.preflight import check_runnable
+from migmodel.registry import available
 from migmodel.results import TABLES
 from migmodel.scenario import Scenario, ScenarioError, builtin_scenarios, load_scenario
 from migmodel.simulate import __version__, collect, run
-from policies import available
 
 
 class UserError(Exception):

@@ -33,9 +33,11 @@ from migmodel.diary import Diary, days
 from migmodel.drivers import load_drivers
 from migmodel.measures import CONSEQUENCES, MEASURES, M
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, pattern_code
+from migmodel.policy import Levers
 from migmodel.population import ASYLUM, FINAL, KINDS, RETURNED, TRAVELLING, WAITING, Population
 from migmodel.preflight import check_memory, check_network, expected_agents
 from migmodel.regime import Regime
+from migmodel.registry import build
 from migmodel.route_ids import NO_ROUTE, Paths
 from migmodel.routes import RouteTable
 from migmodel.rules import arrival, departure, mexico, moving, queue
@@ -44,7 +46,6 @@ from migmodel.rules.beliefs import Beliefs, implied_chance
 from migmodel.scenario import Scenario
 from migmodel.schedule import Schedule
 from migmodel.snapshots import Snapshots
-from policies.levers import Levers
 
 _CLOSED = 1e6
 """Generalised cost of a leg a nationality may not use: its choice probability is 0."""
@@ -105,8 +106,6 @@ class MigrationModel(mesa.Model):
         self._views: dict[int, Migrant] = {}
         self.diary: Diary | None = None
         """The journeys of followed migrants (see :meth:`follow`); None when nobody is."""
-        from policies import build  # here, not at the top: the policies import migmodel
-
         built = [build(spec) for spec in scenario.policies]
         self.policies = sorted(built, key=lambda policy: policy.order)
         for policy in self.policies:

@@ -41,6 +41,7 @@ from migmodel.inputs import (
     unknown_key,
 )
 from migmodel.parameters import PARAMETERS
+from migmodel.registry import validate_specs
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "experiments" / "scenarios"
 """Folder of the built-in scenarios; ``load_scenario("baseline")`` reads ``baseline.toml``."""
@@ -241,8 +242,6 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
         source=source,
         draw=draw,
     )
-    from policies import validate_specs  # late import: policies depend on the engine
-
     validate_specs(scenario.policies)
     return scenario
 

@@ -18,11 +18,11 @@ from solara.components.echarts import EchartsWidget
 
 from migmodel.inputs import ScenarioError
 from migmodel.model import MEASURES
+from migmodel.registry import available
 from migmodel.views.figures import WINDOW, charts_option, rolling, sample_days
 from migmodel.views.mapview import map_option
 from migmodel.views.page import Explorer, Levers, Page
 from migmodel.views.session import Session, Settings
-from policies import available
 
 
 @pytest.fixture(scope="module")
