@@ -51,7 +51,10 @@ def register(cls: type[Policy]) -> type[Policy]:
 
 
 def available() -> dict[str, type[Policy]]:
-    """Return every known policy by name: migmodel's own, those added, other packages'."""
+    """Return every known policy by name: migmodel's own, those added, other packages'.
+
+    migmodel's own and other packages' come in the order of their names.
+    """
     own, others = _entry_point_policies(tuple(sys.path))
     found = dict(own)
     for name, cls in _ADDED.items():
@@ -78,7 +81,8 @@ def _entry_point_policies(
             raise ScenarioError(f"entry point {ep.name} = {ep.value} is not a Policy subclass")
         mine = ep.value.startswith("policies.")
         (own if mine else others).append((cls.name or ep.name, cls))
-    return tuple(own), tuple(others)
+    by_name = functools.partial(sorted, key=lambda item: item[0])  # as installed metadata is
+    return tuple(by_name(own)), tuple(by_name(others))
 
 
 def _declared_in_source(pyproject: Path = SOURCE_PYPROJECT) -> Iterable[EntryPoint]:
