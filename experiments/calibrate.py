@@ -41,8 +41,8 @@ import pandas as pd
 from rich.console import Console
 
 from experiments.calibration_file import Calibration, CalibrationError, load_calibration
+from experiments.observed import EVENTS, data_version, measured, observed
 from migmodel.calibration import calibrated
-from migmodel.observed import EVENTS, data_version, measured, observed
 from migmodel.outputs import staged
 from migmodel.results import Results
 from migmodel.scenario import Scenario, scenario_from_dict

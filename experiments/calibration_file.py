@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from experiments.observed import SERIES
 from migmodel.addressing import get_parameter, parameter, set_parameter
 from migmodel.drivers import DriversModel, Shift
 from migmodel.inputs import (
@@ -23,7 +24,6 @@ from migmodel.inputs import (
     read_toml,
     unknown_key,
 )
-from migmodel.observed import SERIES
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, NATIONALITY_PATTERN
 from migmodel.scenario import Scenario, load_scenario, scenario_from_dict
 

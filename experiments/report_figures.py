@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from migmodel.observed import EVENTS
+from experiments.observed import EVENTS
 from migmodel.patterns import FLOW_PATTERNS
 from migmodel.results import Results
 

@@ -33,9 +33,9 @@ from experiments.calibrate import compare, load_calibration, recorded
 from experiments.calibration_file import Calibration
 from experiments.checks import border_stock, deterrence
 from experiments.forecast import coverage, naive_monthly, naive_yearly, scores
+from experiments.observed import DATA_DIR, measured_each, observed
 from experiments.report_figures import figures, monthly_band
 from migmodel.calibration import calibrated
-from migmodel.observed import DATA_DIR, measured_each, observed
 from migmodel.outputs import check_folder, staged
 from migmodel.patterns import NATIONALITY_PATTERN
 from migmodel.results import Results

@@ -44,7 +44,9 @@ from migmodel.parameters import PARAMETERS
 from migmodel.registry import validate_specs
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "experiments" / "scenarios"
-"""Folder of the built-in scenarios; ``load_scenario("baseline")`` reads ``baseline.toml``."""
+"""The default folder of named scenarios: ``load_scenario("baseline")`` reads
+``baseline.toml`` there. Every function that looks names up takes another folder as an
+argument (``scenarios``)."""
 
 TOP_KEYS = (
     "name",
@@ -163,7 +165,12 @@ class Scenario:
         return json.dumps(self.to_dict(), default=str, sort_keys=True)
 
 
-def load_scenario(name_or_path: str | Path, calibration: bool = True, draw: int = 0) -> Scenario:
+def load_scenario(
+    name_or_path: str | Path,
+    calibration: bool = True,
+    draw: int = 0,
+    scenarios: Path = SCENARIO_DIR,
+) -> Scenario:
     """Load and validate a scenario.
 
     Args:
@@ -173,6 +180,8 @@ def load_scenario(name_or_path: str | Path, calibration: bool = True, draw: int 
             gives the scenario as written, before calibration.
         draw: 0 sets the calibration's posterior median; k ≥ 1 its k-th posterior draw
             (the same draw and seed give the same run in any process).
+        scenarios: the folder where names (``name_or_path`` and every ``extends`` in the
+            chain) are looked up; by default the built-in scenarios' :data:`SCENARIO_DIR`.
 
     Returns:
         The validated :class:`Scenario`.
@@ -181,8 +190,8 @@ def load_scenario(name_or_path: str | Path, calibration: bool = True, draw: int 
         ScenarioError: the file is missing, is not valid TOML, or holds an invalid value;
             the message names the file, the key, the value and what is allowed.
     """
-    path = _resolve(name_or_path)
-    raw = _read_with_extends(path, seen=())
+    path = _resolve(name_or_path, scenarios=scenarios)
+    raw = _read_with_extends(path, seen=(), scenarios=scenarios)
     if not calibration:
         raw.pop("calibration", None)
     if draw:
@@ -193,9 +202,9 @@ def load_scenario(name_or_path: str | Path, calibration: bool = True, draw: int 
         raise ScenarioError.of(err.problems, f"{path.name}: ") from None
 
 
-def builtin_scenarios() -> list[str]:
-    """Return the names of the built-in scenarios."""
-    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+def builtin_scenarios(scenarios: Path = SCENARIO_DIR) -> list[str]:
+    """Return the names of the scenarios in ``scenarios`` (by default the built-in ones)."""
+    return sorted(p.stem for p in scenarios.glob("*.toml"))
 
 
 def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scenario:
@@ -285,11 +294,13 @@ _PATH_KEYS = ("network", "drivers", "calibration")
 """Keys naming files; relative paths are taken from the folder of the file that names them."""
 
 
-def _resolve(name_or_path: str | Path, folder: Path | None = None) -> Path:
-    """Return the scenario file a name or path means (a relative path from ``folder``)."""
+def _resolve(
+    name_or_path: str | Path, folder: Path | None = None, scenarios: Path = SCENARIO_DIR
+) -> Path:
+    """Return the scenario file a name (in ``scenarios``) or path (from ``folder``) means."""
     text = str(name_or_path)
     check_path(text, ScenarioError)
-    builtin = SCENARIO_DIR / f"{text}.toml"
+    builtin = scenarios / f"{text}.toml"
     if not text.endswith(".toml") and "/" not in text and builtin.is_file():
         path = builtin
     elif text.endswith(".toml") or "/" in text or (folder is None and Path(text).exists()):
@@ -297,14 +308,16 @@ def _resolve(name_or_path: str | Path, folder: Path | None = None) -> Path:
         if folder is not None and not path.is_absolute():
             path = folder / path
     else:
-        names = ", ".join(builtin_scenarios())
+        names = ", ".join(builtin_scenarios(scenarios))
         raise ScenarioError(f"no built-in scenario '{text}'; built-in: {names}")
     if not path.is_file():
         raise ScenarioError(f"{path}: no such scenario file")
     return path.resolve()
 
 
-def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+def _read_with_extends(
+    path: Path, seen: tuple[Path, ...], scenarios: Path = SCENARIO_DIR
+) -> dict[str, Any]:
     if path in seen:
         raise ScenarioError(f"{path.name}: extends itself in a loop")
     if len(seen) >= MAX_EXTENDS:
@@ -321,7 +334,9 @@ def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
             f"{path.name}: extends = {parent!r:.40} must be a scenario name or path"
         )
     try:
-        base = _read_with_extends(_resolve(parent, path.parent), (*seen, path))
+        base = _read_with_extends(
+            _resolve(parent, path.parent, scenarios), (*seen, path), scenarios
+        )
     except ScenarioError as err:
         if len(seen) > 3:  # a long chain: one file's name, not the whole chain's
             raise

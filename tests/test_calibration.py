@@ -22,11 +22,11 @@ from experiments.calibrate import (
     recorded,
     reproduce,
 )
+from experiments.observed import measured, observed
 from migmodel import load_scenario, run
 from migmodel.cli import main
 from migmodel.drivers import DriversModel, Shift, load_drivers
 from migmodel.inputs import ScenarioError
-from migmodel.observed import measured, observed
 from migmodel.patterns import NATIONALITIES
 
 CALIBRATION = Path(__file__).resolve().parent.parent / "experiments" / "calibration"

@@ -16,9 +16,9 @@ import solara
 from solara.widgets.widgets import HTML
 
 from migmodel.inputs import ScenarioError
-from migmodel.lessons import CHARTS, builtin_lessons, load_lesson
 from migmodel.views.classroom import Classroom, record_table
 from migmodel.views.figures import HIGHLIGHT, charts_option, rolling
+from migmodel.views.lessons import CHARTS, builtin_lessons, load_lesson
 from migmodel.views.mapview import map_option
 from migmodel.views.session import Session
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from experiments.observed import observed
 from migmodel.patterns import FLOW_PATTERNS
 
 if TYPE_CHECKING:
@@ -236,8 +237,6 @@ def observed_months() -> tuple[tuple[str, float], ...]:
 
     From the project's data (``experiments/data``), which end in September 2023.
     """
-    from migmodel.observed import observed
-
     table = observed()
     months = table[table["series"] == "encounters_month"]
     return tuple(

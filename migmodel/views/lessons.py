@@ -20,7 +20,9 @@ from migmodel.patterns import FLOW_PATTERNS
 from migmodel.scenario import Scenario, load_scenario, policy_list
 from migmodel.views.figures import PANELS
 
-LESSONS_DIR = Path(__file__).resolve().parents[1] / "experiments" / "lessons"
+LESSONS_DIR = Path(__file__).resolve().parents[2] / "experiments" / "lessons"
+"""The default folder of named lessons (:func:`load_lesson` and :func:`builtin_lessons` take
+another as an argument)."""
 CHARTS = tuple(PANELS)
 """The charts a step can point at (``chart:NAME``), as the app draws them."""
 OUTCOMES = (*MAIN_MEASURES, *(f"us_encounters.{p}" for p in FLOW_PATTERNS))
@@ -119,23 +121,23 @@ class Lesson:
     caveats: str
 
 
-def builtin_lessons() -> list[str]:
-    """Return the names of the lessons that ship with migmodel, in teaching order."""
-    return sorted(p.stem for p in LESSONS_DIR.glob("*.toml"))
+def builtin_lessons(lessons: Path = LESSONS_DIR) -> list[str]:
+    """Return the names of the lessons in ``lessons`` (the built-in ones), in teaching order."""
+    return sorted(p.stem for p in lessons.glob("*.toml"))
 
 
-def load_lesson(name_or_path: str | Path) -> Lesson:
-    """Load and validate a lesson (a built-in name or the path of a TOML file).
+def load_lesson(name_or_path: str | Path, lessons: Path = LESSONS_DIR) -> Lesson:
+    """Load and validate a lesson: a name (of a file in ``lessons``) or the path of a TOML file.
 
     Raises:
         ScenarioError: naming the file, the step and the key, and what is allowed.
     """
     path = Path(name_or_path)
     if path.suffix != ".toml":
-        path = LESSONS_DIR / f"{name_or_path}.toml"
+        path = lessons / f"{name_or_path}.toml"
         if not path.is_file():
             raise ScenarioError(
-                f"no lesson {name_or_path!r}; built-in: {', '.join(builtin_lessons())}"
+                f"no lesson {name_or_path!r}; built-in: {', '.join(builtin_lessons(lessons))}"
             )
     raw = read_toml(path)
     try:
