@@ -49,9 +49,8 @@ import numpy as np
 
 from experiments.designs import METHODS, SAMPLED, Axis, Design, count, points
 from migmodel.addressing import parameter, policy_instance, set_parameter
-from migmodel.compare import OUTCOMES
 from migmodel.inputs import Number, ScenarioError, read_toml, unknown_key
-from migmodel.model import MEASURES
+from migmodel.measures import MEASURES, OUTCOMES
 from migmodel.scenario import Scenario, load_scenario, scenario_from_dict
 
 TOP_KEYS = (

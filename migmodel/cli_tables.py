@@ -8,9 +8,8 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.table import Table
 
-from migmodel.compare import MAIN_MEASURES
 from migmodel.inputs import Number
-from migmodel.measures import STOCKS
+from migmodel.measures import MAIN_MEASURES, STOCKS
 from migmodel.results import Results
 from migmodel.scenario import PARAMETERS, Scenario
 

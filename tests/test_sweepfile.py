@@ -13,7 +13,8 @@ import pytest
 from experiments.dataset import recorded, runs_schema, start_folder, write_run
 from experiments.sweepfile import SweepError, load_sweep, run_id, sweep_from_spec
 from migmodel import load_scenario
-from migmodel.compare import OUTCOMES, outcomes
+from migmodel.compare import outcomes
+from migmodel.measures import OUTCOMES
 from migmodel.simulate import run
 
 GRID = """

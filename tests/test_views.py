@@ -17,7 +17,7 @@ import solara
 from solara.components.echarts import EchartsWidget
 
 from migmodel.inputs import ScenarioError
-from migmodel.model import MEASURES
+from migmodel.measures import MEASURES
 from migmodel.registry import available
 from migmodel.views.figures import WINDOW, charts_option, rolling, sample_days
 from migmodel.views.mapview import map_option

@@ -14,20 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from geo import Network, load_network
-from migmodel.compare import MAIN_MEASURES
 from migmodel.inputs import ScenarioError, check_date, read_toml, unknown_key
-from migmodel.patterns import FLOW_PATTERNS
+from migmodel.measures import OUTCOMES
 from migmodel.scenario import Scenario, load_scenario, policy_list
 from migmodel.views.figures import PANELS
+from migmodel.views.session import MODES as SESSION_MODES
 
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "experiments" / "lessons"
 """The default folder of named lessons (:func:`load_lesson` and :func:`builtin_lessons` take
 another as an argument)."""
 CHARTS = tuple(PANELS)
 """The charts a step can point at (``chart:NAME``), as the app draws them."""
-OUTCOMES = (*MAIN_MEASURES, *(f"us_encounters.{p}" for p in FLOW_PATTERNS))
-"""The outcomes a step can record (the rows of the app's Comparison table)."""
-MODES = ("single", "compare", "ensemble")
+MODES = tuple(SESSION_MODES)
+"""The ways a lesson runs the model: the app's (:data:`migmodel.views.session.MODES`)."""
 
 _LESSON_KEYS = (
     "title",
