@@ -21,15 +21,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from geo.files import check_path
-from migmodel.addressing import (
-    DRAW,
-    policy_list,
-)
+from migmodel.addressing import DRAW, parameter, policy_list, set_parameter
 from migmodel.calibration import calibrated
 from migmodel.drivers import load_drivers
 from migmodel.inputs import (
@@ -110,7 +109,8 @@ class Scenario:
         """Return a copy with some parameters changed and validated, e.g. ``days=30``.
 
         ``start``, ``name``, ``description`` and ``policies`` (a list of dicts as in TOML) may
-        be given too, and ``draw`` (see :meth:`with_draw`).
+        be given too, and ``draw`` (see :meth:`with_draw`). A whole table replaces the
+        scenario's (``route_choice={...}``); :meth:`set` changes single values by name.
         """
         if "draw" in changes:
             others = {k: v for k, v in changes.items() if k != "draw"}
@@ -119,6 +119,37 @@ class Scenario:
         raw.update(changes)
         changed = scenario_from_dict(raw, source=self.source)
         return dataclasses.replace(changed, calibration=self.calibration, draw=self.draw)
+
+    def set(self, values: Mapping[str, Any]) -> Scenario:
+        """Return a copy with parameters set by name, as sweep files name them.
+
+        Example::
+
+            scenario.set({
+                "route_choice.sensitivity": 1.5,             # a key of a table
+                "push.HND": 2.0,
+                "days": 365,                                 # a single number
+                "policies.mexico_southern_border.intensity": 0.8,  # a policy's parameter
+                "policies.asylum_rule#2.removal_share": 0.5,       # its 2nd [[policies]] table
+            })
+
+        A policy the scenario does not switch on is added, in force for the whole run;
+        ``draw`` takes the calibration's posterior draw (:meth:`with_draw`) first. Every value
+        is checked against its declared range; :func:`~migmodel.addressing.parameter` gives a
+        name's unit, range and default. This is what lets another tool (the EMA Workbench,
+        SALib, optuna) drive the model by parameter names alone (``experiments/ema_example.py``).
+
+        Raises:
+            ScenarioError: a name addresses nothing or a value is out of range; the message
+                names what is allowed.
+        """
+        base = self.with_draw(int(values["draw"])) if "draw" in values else self
+        raw = base.to_dict()
+        for name, value in values.items():
+            if name != "draw":
+                set_parameter(raw, name, _number(parameter(name), value))
+        changed = scenario_from_dict(raw, source=base.source)
+        return dataclasses.replace(changed, calibration=base.calibration, draw=base.draw)
 
     def with_draw(self, draw: int) -> Scenario:
         """Return the scenario with its calibration's posterior draw ``draw`` (0: the median).
@@ -253,6 +284,18 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
     )
     validate_specs(scenario.policies)
     return scenario
+
+
+def _number(spec: Number, value: Any) -> Any:
+    """Return ``value`` as a plain Python number (an integer where the parameter is whole).
+
+    NumPy numbers (as other tools pass them) become floats or ints; anything else is left
+    for the parameter's check to refuse with its message.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return value
+    value = float(value)
+    return int(value) if spec.integer and value.is_integer() else value
 
 
 def _path(key: str, value: Any, source: Path | None) -> Path | None:
