@@ -32,6 +32,7 @@ from migmodel.agents import Migrant
 from migmodel.diary import Diary, days
 from migmodel.drivers import load_drivers
 from migmodel.measures import CONSEQUENCES, MEASURES, M
+from migmodel.migrants import Migrants
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, pattern_code
 from migmodel.policy import Levers
 from migmodel.population import ASYLUM, FINAL, KINDS, RETURNED, TRAVELLING, WAITING, Population
@@ -417,6 +418,20 @@ class MigrationModel(mesa.Model):
             weights=pop.column("people")[active],
             minlength=self.n_nodes,
         )
+
+    def migrants(
+        self,
+        status: str | list[str] | None = None,
+        pattern: str | list[str] | None = None,
+        nationality: str | list[str] | None = None,
+        place: str | list[str] | None = None,
+    ) -> Migrants:
+        """Return a lazy, filtered view of the migrants, as a DataFrame or Mesa agents.
+
+        ``model.migrants(status="waiting", place="tapachula").to_frame()``; see
+        :class:`~migmodel.migrants.Migrants` for the filters and what a view gives.
+        """
+        return Migrants(self, status, pattern, nationality, place)
 
     def migrant(self, row: int) -> Migrant:
         """Return the Mesa agent view of the migrant in row ``row`` of :attr:`pop`."""
