@@ -62,3 +62,18 @@ def test_unknown_names_say_what_is_allowed(model):
         model.migrants(pattern="central_american")
     with pytest.raises(ValueError, match="place"):
         model.migrants(place="atlantis")
+
+
+def test_a_mesa_datacollector_with_model_reporters_works_on_the_model():
+    from mesa import DataCollector
+
+    scenario = migmodel.load_scenario("baseline").replace(people_per_agent=2000, days=20)
+    model = migmodel.MigrationModel(scenario, seed=3)
+    collector = DataCollector(
+        model_reporters={"waiting": lambda m: m.migrants(status="waiting").people}
+    )
+    for _ in range(5):
+        model.step()
+        collector.collect(model)
+    table = collector.get_model_vars_dataframe()
+    assert len(table) == 5 and table["waiting"].iloc[-1] == model.migrants(status="waiting").people
