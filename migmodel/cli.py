@@ -29,7 +29,7 @@ from rich.table import Table
 
 from geo import NetworkError, load_network
 from migmodel.cli_tables import consequences, parameter_table, summary
-from migmodel.compare import compare
+from migmodel.compare import compare_scenarios
 from migmodel.model import MigrationModel
 from migmodel.outputs import OutputError, check_folder, staged
 from migmodel.patterns import NATIONALITIES
@@ -282,7 +282,7 @@ def _compare(args: argparse.Namespace) -> int:
     ) as bar:
         draws = range(1, args.draws + 1) if args.draws else ()
         task = bar.add_task("compare", total=args.seeds * (args.draws or 1))
-        diff = compare(
+        diff = compare_scenarios(
             a, b, range(args.seeds), lambda done, _: bar.update(task, completed=done), draws
         )
     what = (

@@ -99,7 +99,7 @@ def draw_difference(a: pd.DataFrame, b: pd.DataFrame, draws: pd.Series) -> pd.Da
     )
 
 
-def compare(
+def compare_scenarios(
     a: Scenario,
     b: Scenario,
     seeds: Sequence[int],
