@@ -4,6 +4,10 @@ A lesson (``experiments/lessons/NAME.toml``) names a scenario and a seed, so eve
 a class sees the same run, and a sequence of steps. A step may switch levers on (a fresh run
 starts), run the model to a date, point at a chart or a place on the map, ask a question and
 record outcomes for the worksheet. The format is in ``experiments/lessons/README.md``.
+
+Lessons belong to the app: a step names the app's charts (:data:`CHARTS`) and runs in one of
+its modes, so the loader lives beside the views. Names are looked up in
+:data:`LESSONS_DIR` unless another folder is given.
 """
 
 from __future__ import annotations
