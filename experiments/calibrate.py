@@ -3,7 +3,7 @@
 A calibration file (``experiments/calibration/*.toml``; format in its ``README.md``) names a
 base scenario, the last month of data the fit may use (``fit_until``), the drivers model's
 dated shifts, the priors of the uncertain parameters, the inference's settings and the weight
-of each target series of :mod:`migmodel.observed`. The fit has two stages, both run on a Dask
+of each target series of :mod:`experiments.observed`. The fit has two stages, both run on a Dask
 cluster (local, or a scheduler's address):
 
 1. **Drivers** (:mod:`migmodel.drivers`): per nationality a level, a trend and dated shifts,
@@ -41,9 +41,9 @@ import pandas as pd
 from rich.console import Console
 
 from experiments.calibration_file import Calibration, CalibrationError, load_calibration
+from experiments.observed import EVENTS, data_version, measured, observed
 from migmodel.calibration import calibrated
 from migmodel.drivers import DriversModel
-from migmodel.observed import EVENTS, data_version, measured, observed
 from migmodel.outputs import staged
 from migmodel.patterns import NATIONALITIES
 from migmodel.results import Results
@@ -125,7 +125,7 @@ def calibrate(
         workers: local Dask workers (default: CPUs), or
         scheduler: the address of a running Dask scheduler.
         console: where progress is printed.
-        targets: the figures to fit (default :func:`~migmodel.observed.observed`; tests give
+        targets: the figures to fit (default :func:`~experiments.observed.observed`; tests give
             figures simulated with known parameters).
     """
     from experiments.inference import infer
@@ -315,7 +315,7 @@ def _write(
 
 def recorded(calibration: Calibration) -> dict[str, Any]:
     """Return the provenance recorded in the calibration's ``parameters.toml``."""
-    from migmodel.schema import read_toml
+    from migmodel.inputs import read_toml
 
     return read_toml(calibration.out / "parameters.toml", CalibrationError)["provenance"]
 

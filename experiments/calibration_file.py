@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from experiments.observed import SERIES
 from migmodel.addressing import get_parameter, parameter, set_parameter
 from migmodel.drivers import DriversModel, Shift
-from migmodel.observed import SERIES
-from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, NATIONALITY_PATTERN
-from migmodel.scenario import Scenario, load_scenario, scenario_from_dict
-from migmodel.schema import (
+from migmodel.inputs import (
     Number,
     ScenarioError,
     check_date,
@@ -26,6 +24,8 @@ from migmodel.schema import (
     read_toml,
     unknown_key,
 )
+from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, NATIONALITY_PATTERN
+from migmodel.scenario import Scenario, load_scenario, scenario_from_dict
 
 KEYS = (
     "name",

@@ -39,7 +39,7 @@ from rich.console import Console
 
 from experiments.calibrate import _measure_one, draw_seed, losses, period_end
 from experiments.calibration_file import Calibration
-from migmodel.observed import measured
+from experiments.observed import measured
 
 
 def infer(

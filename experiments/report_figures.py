@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.forecast import widen
-from migmodel.observed import EVENTS
+from experiments.observed import EVENTS
 from migmodel.patterns import FLOW_PATTERNS
 from migmodel.results import Results
 

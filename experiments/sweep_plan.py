@@ -23,8 +23,8 @@ import numpy as np
 from experiments import report_text
 from experiments.designs import Axis, Design, count, points
 from migmodel.addressing import set_parameter
+from migmodel.inputs import Number, ScenarioError
 from migmodel.scenario import Scenario, scenario_from_dict
-from migmodel.schema import Number, ScenarioError
 
 KINDS = {"levers": "lever", "uncertainties": "uncertainty"}
 """The tables of a sweep file that hold factors, and the kind of factor each holds."""

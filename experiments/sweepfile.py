@@ -43,10 +43,9 @@ from typing import Any
 from experiments.designs import METHODS, SAMPLED, Design
 from experiments.sweep_plan import KINDS, Factor, Sweep, SweepError, check_size
 from migmodel.addressing import parameter, policy_instance
-from migmodel.compare import OUTCOMES
-from migmodel.model import MEASURES
+from migmodel.inputs import Number, ScenarioError, read_toml, unknown_key
+from migmodel.measures import MEASURES, OUTCOMES
 from migmodel.scenario import Scenario, load_scenario, scenario_from_dict
-from migmodel.schema import Number, ScenarioError, read_toml, unknown_key
 
 __all__ = ["Factor", "Sweep", "SweepError", "load_sweep", "sweep_from_dict", "sweep_from_spec"]
 

@@ -3,7 +3,7 @@
 ``migmodel validation`` (or ``make validation``) runs the ``historical`` scenario on posterior
 draws of three calibrations (:mod:`experiments.calibrate`): the one it uses (data to September
 2023) and two rolling origins (data to September 2021 and to September 2022, each forecasting
-the fiscal year after). From those runs and :func:`migmodel.observed.observed` it computes:
+the fiscal year after). From those runs and :func:`experiments.observed.observed` it computes:
 
 * posterior predictive intervals (5th–95th percentile over draws × seeds) of every target, and
   how often they cover the data;
@@ -40,9 +40,9 @@ from experiments.forecast import (
     scores,
     widen,
 )
+from experiments.observed import DATA_DIR, measured_each, observed
 from experiments.report_figures import figures, monthly_band
 from migmodel.calibration import calibrated
-from migmodel.observed import DATA_DIR, measured_each, observed
 from migmodel.outputs import check_folder, staged
 from migmodel.patterns import NATIONALITY_PATTERN
 from migmodel.results import Results

@@ -13,8 +13,8 @@ import pandas as pd
 
 from experiments import pattern_checks
 from experiments.limits import EDGE_MEANING, KNOWN_LIMITS
+from experiments.observed import EVENTS, data_version
 from experiments.report_figures import LABEL
-from migmodel.observed import EVENTS, data_version
 
 LIMITS = {
     "coverage": 0.80,

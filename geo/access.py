@@ -29,7 +29,6 @@ from geo.network import (
     leg_masks,
     origin_shares,
 )
-from geo.paths import shortest_to_targets
 from geo.schema import (
     ACCESS_COLUMNS,
     ACCESS_FILE,
@@ -39,6 +38,7 @@ from geo.schema import (
     ORIGIN_COLUMNS,
     ORIGINS_FILE,
 )
+from geo.shortest_paths import shortest_to_targets
 
 SHARE_TOLERANCE = 1e-6
 """How far from 1 the shares of one nationality in ``origins.csv`` may add up."""

@@ -28,7 +28,6 @@ from geo.cells import (
 )
 from geo.errors import NetworkError
 from geo.network import Network
-from geo.paths import shortest_to_targets, travel_order
 from geo.schema import (
     AUTHORITIES,
     DATA_DIR,
@@ -39,6 +38,7 @@ from geo.schema import (
     NODE_COLUMNS,
     NODES_FILE,
 )
+from geo.shortest_paths import shortest_to_targets, travel_order
 
 NODE_TYPES = {"lat": float, "lon": float, "population": np.int64, "wait_days": np.int64}
 """The node table's numeric columns (the others are text)."""

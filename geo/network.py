@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from geo.paths import shortest_to_targets, travel_order
 from geo.schema import ACCESS_COLUMNS, COUNTRIES_FILE, DATA_DIR, ORIGIN_COLUMNS
+from geo.shortest_paths import shortest_to_targets, travel_order
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -8,7 +8,8 @@ The public API::
     results.fiscal_years()
 """
 
-from migmodel.model import MEASURES, MigrationModel
+from migmodel.measures import MEASURES
+from migmodel.model import MigrationModel
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, NATIONALITY_PATTERN
 from migmodel.results import Results
 from migmodel.scenario import Scenario, ScenarioError, builtin_scenarios, load_scenario

@@ -1,15 +1,16 @@
 """Parameters by name: ``push.HND``, ``policies.asylum_rule#2.removal_share``, ``draw``.
 
 Sweeps, calibrations and ``Scenario.replace`` address what they vary by these names; each
-resolves to a declared :class:`~migmodel.schema.Number` with its unit, range and default.
+resolves to a declared :class:`~migmodel.inputs.Number` with its unit, range and default.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from migmodel.inputs import Number, ScenarioError, Table, unknown_key
 from migmodel.parameters import PARAMETERS
-from migmodel.schema import Number, ScenarioError, Table, unknown_key
+from migmodel.registry import available
 
 DRAW = Number(
     0, 0, 1_000_000, "", "posterior draw of the calibration (0: the posterior median)", integer=True
@@ -32,8 +33,6 @@ def parameter(name: str) -> Number:
         return DRAW
     parts = name.split(".")
     if parts[0] == "policies":
-        from policies import available  # late import: policies depend on the engine
-
         known = available()
         if len(parts) != 3:
             raise ScenarioError(

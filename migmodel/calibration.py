@@ -15,7 +15,7 @@ import pandas as pd
 
 from geo.files import read_bytes
 from migmodel.addressing import parameter, policy_table, set_parameter
-from migmodel.schema import ScenarioError, check_text, read_toml
+from migmodel.inputs import ScenarioError, check_text, read_toml
 
 
 def calibrated(raw: dict[str, Any], path: Path, draw: int = 0) -> dict[str, Any]:

@@ -37,15 +37,15 @@ from migmodel.cli_tables import (
     policy_table,
     summary,
 )
-from migmodel.compare import compare
+from migmodel.compare import compare_scenarios
 from migmodel.model import MigrationModel
 from migmodel.outputs import OutputError, check_folder, staged
 from migmodel.patterns import NATIONALITIES
 from migmodel.preflight import check_runnable
+from migmodel.registry import available
 from migmodel.results import TABLES
 from migmodel.scenario import Scenario, ScenarioError, load_scenario
 from migmodel.simulate import __version__, collect, run
-from policies import available
 
 
 class UserError(Exception):
@@ -156,7 +156,7 @@ def _compare(args: argparse.Namespace) -> int:
     ) as bar:
         draws = range(1, args.draws + 1) if args.draws else ()
         task = bar.add_task("compare", total=args.seeds * (args.draws or 1))
-        diff = compare(
+        diff = compare_scenarios(
             a, b, range(args.seeds), lambda done, _: bar.update(task, completed=done), draws
         )
     table = difference_table(a, b, diff, args.seeds, args.draws)

@@ -12,12 +12,11 @@ import pandas as pd
 from rich.markup import escape
 from rich.table import Table
 
-from migmodel.compare import MAIN_MEASURES
-from migmodel.measures import STOCKS
+from migmodel.inputs import Number
+from migmodel.measures import MAIN_MEASURES, STOCKS
+from migmodel.policy import Policy
 from migmodel.results import Results
 from migmodel.scenario import PARAMETERS, Scenario
-from migmodel.schema import Number
-from policies import Policy
 
 _SUMMARY = (*MAIN_MEASURES, "settled_in_mexico")
 

@@ -20,30 +20,16 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from migmodel.measures import MAIN_MEASURES
 from migmodel.patterns import FLOW_PATTERNS
 from migmodel.results import Results
 from migmodel.results import totals as daily_totals
 from migmodel.scenario import Scenario
 from migmodel.simulate import run
 
-MAIN_MEASURES = (
-    "departures",
-    "us_encounters",
-    "mexico_apprehensions",
-    "darien_crossings",
-    "deaths",
-    "legal_entries",
-    "returns",
-    "released_in_us",
-)
-"""The measures :func:`outcomes` reports, in total and for US encounters by pattern."""
-
-OUTCOMES = (*MAIN_MEASURES, *(f"us_encounters.{pattern}" for pattern in FLOW_PATTERNS))
-"""The names of the outcomes :func:`outcomes` returns, in its order."""
-
 
 def outcomes(results: Results | pd.DataFrame) -> pd.Series:
-    """Return a run's main outcomes, summed over the run (people).
+    """Return a run's outcomes (:data:`~migmodel.measures.OUTCOMES`), summed over the run.
 
     Args:
         results: the run's :class:`Results`, or just its ``daily`` table (e.g. of a run
@@ -113,7 +99,7 @@ def draw_difference(a: pd.DataFrame, b: pd.DataFrame, draws: pd.Series) -> pd.Da
     )
 
 
-def compare(
+def compare_scenarios(
     a: Scenario,
     b: Scenario,
     seeds: Sequence[int],

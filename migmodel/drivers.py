@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 from geo.files import read_text
+from migmodel.inputs import MAX_DATE, MIN_DATE, Number, ScenarioError
 from migmodel.patterns import NATIONALITIES
-from migmodel.schema import MAX_DATE, MIN_DATE, Number, ScenarioError
 
 PUSH = Number(1, 0, 100, "× baseline", "monthly push index")
 """Allowed values in a drivers file."""

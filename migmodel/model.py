@@ -32,11 +32,14 @@ from migmodel.agents import Migrant
 from migmodel.diary import Diary, days
 from migmodel.drivers import load_drivers
 from migmodel.measures import CONSEQUENCES, MEASURES, M
-from migmodel.paths import NO_ROUTE, Paths
+from migmodel.migrants import Migrants
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, pattern_code
+from migmodel.policy import Levers
 from migmodel.population import ASYLUM, FINAL, KINDS, RETURNED, TRAVELLING, WAITING, Population
 from migmodel.preflight import check_memory, check_network, expected_agents
 from migmodel.regime import Regime
+from migmodel.registry import build
+from migmodel.route_ids import NO_ROUTE, Paths
 from migmodel.routes import RouteTable
 from migmodel.rules import arrival, departure, mexico, moving, queue
 from migmodel.rules.arrival import MEXICO, US
@@ -44,7 +47,6 @@ from migmodel.rules.beliefs import Beliefs, implied_chance
 from migmodel.scenario import Scenario
 from migmodel.schedule import Schedule
 from migmodel.snapshots import Snapshots
-from policies.levers import Levers
 
 _CLOSED = 1e6
 """Generalised cost of a leg a nationality may not use: its choice probability is 0."""
@@ -105,8 +107,6 @@ class MigrationModel(mesa.Model):
         self._views: dict[int, Migrant] = {}
         self.diary: Diary | None = None
         """The journeys of followed migrants (see :meth:`follow`); None when nobody is."""
-        from policies import build  # here, not at the top: the policies import migmodel
-
         built = [build(spec) for spec in scenario.policies]
         self.policies = sorted(built, key=lambda policy: policy.order)
         for policy in self.policies:
@@ -418,6 +418,20 @@ class MigrationModel(mesa.Model):
             weights=pop.column("people")[active],
             minlength=self.n_nodes,
         )
+
+    def migrants(
+        self,
+        status: str | list[str] | None = None,
+        pattern: str | list[str] | None = None,
+        nationality: str | list[str] | None = None,
+        place: str | list[str] | None = None,
+    ) -> Migrants:
+        """Return a lazy, filtered view of the migrants, as a DataFrame or Mesa agents.
+
+        ``model.migrants(status="waiting", place="tapachula").to_frame()``; see
+        :class:`~migmodel.migrants.Migrants` for the filters and what a view gives.
+        """
+        return Migrants(self, status, pattern, nationality, place)
 
     def migrant(self, row: int) -> Migrant:
         """Return the Mesa agent view of the migrant in row ``row`` of :attr:`pop`."""

@@ -9,8 +9,8 @@ against this catalogue; ``migmodel validate baseline --show`` prints it.
 from __future__ import annotations
 
 from geo import AUTHORITIES
+from migmodel.inputs import Number, Table
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES
-from migmodel.schema import Number, Table
 
 ENFORCED = tuple(a for a in AUTHORITIES if a != "none")
 

@@ -22,6 +22,14 @@ FLOW_PATTERNS: tuple[str, ...] = (
 )
 """Flow-pattern labels, in the order used for integer codes."""
 
+PATTERN_LABELS: dict[str, str] = {
+    "northern_triangle": "Northern Triangle",
+    "transcontinental": "Trans-continental",
+    "crisis_states": "Crisis states",
+    "mexican": "Mexican",
+}
+"""The name of each flow pattern as people read it (the app, worksheets, tables)."""
+
 NATIONALITY_PATTERN: dict[str, str] = {
     "GTM": "northern_triangle",
     "HND": "northern_triangle",

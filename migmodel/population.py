@@ -42,7 +42,7 @@ _COLUMNS: dict[str, type] = {
     "node": np.int16,  # current node (the node it left, while travelling)
     "edge": np.int16,  # current edge while travelling, else -1
     "status": np.int8,
-    "path": np.uint64,  # id of the route of the current attempt (see :mod:`migmodel.paths`)
+    "path": np.uint64,  # id of the route of the current attempt (see :mod:`migmodel.route_ids`)
     "depart_day": np.int32,
     "end_day": np.int32,  # day the journey ended, -1 while under way
     "attempts": np.int16,

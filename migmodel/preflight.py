@@ -14,9 +14,9 @@ import numpy as np
 
 from geo import Network, NetworkError, load_network
 from migmodel.drivers import Drivers, load_drivers
+from migmodel.inputs import ScenarioError
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, pattern_code
 from migmodel.scenario import Scenario
-from migmodel.schema import ScenarioError
 
 AGENT_BYTES = 200
 """Memory per agent over a whole run, measured with margin: its state columns (43 bytes),

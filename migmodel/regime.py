@@ -1,12 +1,12 @@
 """The levers in force: what the policies set each day, worked out again only when it changes.
 
-Each day every policy has a *strength* (0 when it is not in force, :meth:`~policies.base.
+Each day every policy has a *strength* (0 when it is not in force, :meth:`~migmodel.policy.
 Policy.strength`) and, from its announcement, an *expected strength*. The day's levers are the
 scenario's neutral levers moved by every policy with a strength above 0, in the policies'
-order (:meth:`~policies.base.Policy.apply`); the announced levers likewise with the expected
+order (:meth:`~migmodel.policy.Policy.apply`); the announced levers likewise with the expected
 strengths. On most days no strength changes, so the levers are the day before's: they are
 rebuilt only when a strength changes, or every day while a policy whose levers move with the
-date by themselves is in the scenario (one that is not :attr:`~policies.base.Policy.steady`).
+date by themselves is in the scenario (one that is not :attr:`~migmodel.policy.Policy.steady`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from migmodel.policy import Levers
 from migmodel.rules.beliefs import implied_chance
-from policies.levers import Levers
 
 if TYPE_CHECKING:
     from migmodel.model import MigrationModel

@@ -1,7 +1,7 @@
 """What a run produces: tidy tables of daily flows and of journeys, with their provenance.
 
 * ``daily``: one row per date × flow pattern, every observable of
-  :data:`~migmodel.model.MEASURES` in people (``smuggling_revenue_usd`` in USD);
+  :data:`~migmodel.measures.MEASURES` in people (``smuggling_revenue_usd`` in USD);
 * ``journeys``: one row per agent: origin, nationality, pattern, people, route, days, outcome;
 * ``encounters``: US border encounters by date, nationality and crossing (non-zero rows);
 * ``edge_flows``: people setting off along each leg of the network over the run;

@@ -21,19 +21,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from geo.files import check_path
-from migmodel.addressing import (
-    DRAW,
-    policy_list,
-)
+from migmodel.addressing import DRAW, parameter, policy_list, set_parameter
 from migmodel.calibration import calibrated
 from migmodel.drivers import load_drivers
-from migmodel.parameters import PARAMETERS
-from migmodel.schema import (
+from migmodel.inputs import (
     Number,
     ScenarioError,
     check_date,
@@ -41,9 +39,13 @@ from migmodel.schema import (
     read_toml,
     unknown_key,
 )
+from migmodel.parameters import PARAMETERS
+from migmodel.registry import validate_specs
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "experiments" / "scenarios"
-"""Folder of the built-in scenarios; ``load_scenario("baseline")`` reads ``baseline.toml``."""
+"""The default folder of named scenarios: ``load_scenario("baseline")`` reads
+``baseline.toml`` there. Every function that looks names up takes another folder as an
+argument (``scenarios``)."""
 
 TOP_KEYS = (
     "name",
@@ -107,7 +109,8 @@ class Scenario:
         """Return a copy with some parameters changed and validated, e.g. ``days=30``.
 
         ``start``, ``name``, ``description`` and ``policies`` (a list of dicts as in TOML) may
-        be given too, and ``draw`` (see :meth:`with_draw`).
+        be given too, and ``draw`` (see :meth:`with_draw`). A whole table replaces the
+        scenario's (``route_choice={...}``); :meth:`set` changes single values by name.
         """
         if "draw" in changes:
             others = {k: v for k, v in changes.items() if k != "draw"}
@@ -116,6 +119,37 @@ class Scenario:
         raw.update(changes)
         changed = scenario_from_dict(raw, source=self.source)
         return dataclasses.replace(changed, calibration=self.calibration, draw=self.draw)
+
+    def set(self, values: Mapping[str, Any]) -> Scenario:
+        """Return a copy with parameters set by name, as sweep files name them.
+
+        Example::
+
+            scenario.set({
+                "route_choice.sensitivity": 1.5,             # a key of a table
+                "push.HND": 2.0,
+                "days": 365,                                 # a single number
+                "policies.mexico_southern_border.intensity": 0.8,  # a policy's parameter
+                "policies.asylum_rule#2.removal_share": 0.5,       # its 2nd [[policies]] table
+            })
+
+        A policy the scenario does not switch on is added, in force for the whole run;
+        ``draw`` takes the calibration's posterior draw (:meth:`with_draw`) first. Every value
+        is checked against its declared range; :func:`~migmodel.addressing.parameter` gives a
+        name's unit, range and default. This is what lets another tool (the EMA Workbench,
+        SALib, optuna) drive the model by parameter names alone (``experiments/ema_example.py``).
+
+        Raises:
+            ScenarioError: a name addresses nothing or a value is out of range; the message
+                names what is allowed.
+        """
+        base = self.with_draw(int(values["draw"])) if "draw" in values else self
+        raw = base.to_dict()
+        for name, value in values.items():
+            if name != "draw":
+                set_parameter(raw, name, _number(parameter(name), value))
+        changed = scenario_from_dict(raw, source=base.source)
+        return dataclasses.replace(changed, calibration=base.calibration, draw=base.draw)
 
     def with_draw(self, draw: int) -> Scenario:
         """Return the scenario with its calibration's posterior draw ``draw`` (0: the median).
@@ -162,7 +196,12 @@ class Scenario:
         return json.dumps(self.to_dict(), default=str, sort_keys=True)
 
 
-def load_scenario(name_or_path: str | Path, calibration: bool = True, draw: int = 0) -> Scenario:
+def load_scenario(
+    name_or_path: str | Path,
+    calibration: bool = True,
+    draw: int = 0,
+    scenarios: Path = SCENARIO_DIR,
+) -> Scenario:
     """Load and validate a scenario.
 
     Args:
@@ -172,6 +211,8 @@ def load_scenario(name_or_path: str | Path, calibration: bool = True, draw: int 
             gives the scenario as written, before calibration.
         draw: 0 sets the calibration's posterior median; k ≥ 1 its k-th posterior draw
             (the same draw and seed give the same run in any process).
+        scenarios: the folder where names (``name_or_path`` and every ``extends`` in the
+            chain) are looked up; by default the built-in scenarios' :data:`SCENARIO_DIR`.
 
     Returns:
         The validated :class:`Scenario`.
@@ -180,8 +221,8 @@ def load_scenario(name_or_path: str | Path, calibration: bool = True, draw: int 
         ScenarioError: the file is missing, is not valid TOML, or holds an invalid value;
             the message names the file, the key, the value and what is allowed.
     """
-    path = _resolve(name_or_path)
-    raw = _read_with_extends(path, seen=())
+    path = _resolve(name_or_path, scenarios=scenarios)
+    raw = _read_with_extends(path, seen=(), scenarios=scenarios)
     if not calibration:
         raw.pop("calibration", None)
     if draw:
@@ -192,9 +233,9 @@ def load_scenario(name_or_path: str | Path, calibration: bool = True, draw: int 
         raise ScenarioError.of(err.problems, f"{path.name}: ") from None
 
 
-def builtin_scenarios() -> list[str]:
-    """Return the names of the built-in scenarios."""
-    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+def builtin_scenarios(scenarios: Path = SCENARIO_DIR) -> list[str]:
+    """Return the names of the scenarios in ``scenarios`` (by default the built-in ones)."""
+    return sorted(p.stem for p in scenarios.glob("*.toml"))
 
 
 def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scenario:
@@ -241,10 +282,20 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
         source=source,
         draw=draw,
     )
-    from policies import validate_specs  # late import: policies depend on the engine
-
     validate_specs(scenario.policies)
     return scenario
+
+
+def _number(spec: Number, value: Any) -> Any:
+    """Return ``value`` as a plain Python number (an integer where the parameter is whole).
+
+    NumPy numbers (as other tools pass them) become floats or ints; anything else is left
+    for the parameter's check to refuse with its message.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return value
+    value = float(value)
+    return int(value) if spec.integer and value.is_integer() else value
 
 
 def _path(key: str, value: Any, source: Path | None) -> Path | None:
@@ -286,11 +337,13 @@ _PATH_KEYS = ("network", "drivers", "calibration")
 """Keys naming files; relative paths are taken from the folder of the file that names them."""
 
 
-def _resolve(name_or_path: str | Path, folder: Path | None = None) -> Path:
-    """Return the scenario file a name or path means (a relative path from ``folder``)."""
+def _resolve(
+    name_or_path: str | Path, folder: Path | None = None, scenarios: Path = SCENARIO_DIR
+) -> Path:
+    """Return the scenario file a name (in ``scenarios``) or path (from ``folder``) means."""
     text = str(name_or_path)
     check_path(text, ScenarioError)
-    builtin = SCENARIO_DIR / f"{text}.toml"
+    builtin = scenarios / f"{text}.toml"
     if not text.endswith(".toml") and "/" not in text and builtin.is_file():
         path = builtin
     elif text.endswith(".toml") or "/" in text or (folder is None and Path(text).exists()):
@@ -298,14 +351,16 @@ def _resolve(name_or_path: str | Path, folder: Path | None = None) -> Path:
         if folder is not None and not path.is_absolute():
             path = folder / path
     else:
-        names = ", ".join(builtin_scenarios())
+        names = ", ".join(builtin_scenarios(scenarios))
         raise ScenarioError(f"no built-in scenario '{text}'; built-in: {names}")
     if not path.is_file():
         raise ScenarioError(f"{path}: no such scenario file")
     return path.resolve()
 
 
-def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+def _read_with_extends(
+    path: Path, seen: tuple[Path, ...], scenarios: Path = SCENARIO_DIR
+) -> dict[str, Any]:
     if path in seen:
         raise ScenarioError(f"{path.name}: extends itself in a loop")
     if len(seen) >= MAX_EXTENDS:
@@ -322,7 +377,9 @@ def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
             f"{path.name}: extends = {parent!r:.40} must be a scenario name or path"
         )
     try:
-        base = _read_with_extends(_resolve(parent, path.parent), (*seen, path))
+        base = _read_with_extends(
+            _resolve(parent, path.parent, scenarios), (*seen, path), scenarios
+        )
     except ScenarioError as err:
         if len(seen) > 3:  # a long chain: one file's name, not the whole chain's
             raise

@@ -1,12 +1,12 @@
-"""Policy plugins: levers that change migration, switched on by scenarios.
+"""The built-in policy plugins: enforcement, legal pathways, development aid, asylum rules.
 
-See :mod:`policies.base` for the hooks and :mod:`policies.registry` for discovery.
+Each module subclasses :class:`migmodel.policy.Policy`; migmodel's ``pyproject.toml``
+registers every class under the entry-point group ``migmodel.policies``, as any other package
+would (:mod:`migmodel.registry`). The names below are kept here for older code.
 """
 
-# The built-in policies register themselves on import.
-from policies import asylum, development, enforcement, pathways  # noqa: F401
-from policies.base import Levers, Policy
-from policies.registry import ENTRY_POINT_GROUP, available, build, register, validate_specs
+from migmodel.policy import Levers, Policy
+from migmodel.registry import ENTRY_POINT_GROUP, available, build, register, validate_specs
 
 __all__ = [
     "ENTRY_POINT_GROUP",

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from migmodel.inputs import Number
 from migmodel.patterns import FLOW_PATTERNS
-from migmodel.schema import Number
-from policies.base import Levers, Policy
-from policies.registry import register
+from migmodel.policy import Levers, Policy
 
 if TYPE_CHECKING:
     from migmodel.model import MigrationModel
@@ -28,7 +27,6 @@ _CRISIS = FLOW_PATTERNS.index("crisis_states")
 _NORTHERN_TRIANGLE = FLOW_PATTERNS.index("northern_triangle")
 
 
-@register
 class AsylumRule(Policy):
     """The consequence regime at the US border: removal or expulsion, where to, and re-attempts.
 

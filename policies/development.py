@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from migmodel.inputs import Number
 from migmodel.patterns import NATIONALITIES
-from migmodel.schema import Number
-from policies.base import Levers, Policy
-from policies.registry import register
+from migmodel.policy import Levers, Policy
 
 if TYPE_CHECKING:
     from migmodel.model import MigrationModel
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
 COUNTRIES = ("GTM", "HND", "SLV")
 
 
-@register
 class RegionalDevelopment(Policy):
     """Development investment in the Northern Triangle: departures fall after a lag, less and less.
 

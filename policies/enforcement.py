@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from migmodel.inputs import Number
 from migmodel.patterns import NATIONALITIES
-from migmodel.schema import Number
-from policies.base import Levers, Policy
-from policies.registry import register
+from migmodel.policy import Levers, Policy
 
 if TYPE_CHECKING:
     from migmodel.model import MigrationModel
@@ -87,7 +86,6 @@ class EdgeEnforcement(Policy):
         levers.interdiction[m] += self.interdiction * x
 
 
-@register
 class MexicoSouthernBorder(EdgeEnforcement):
     """Mexico's southern border: Guatemala–Mexico crossings, checkpoints in Chiapas and Tabasco.
 
@@ -111,7 +109,6 @@ class MexicoSouthernBorder(EdgeEnforcement):
         levers.mexico_deportation += released * self.deportation_gain * self.intensity * strength
 
 
-@register
 class MexicoInterior(EdgeEnforcement):
     """Highway checkpoints inside Mexico (INM and National Guard).
 
@@ -135,7 +132,6 @@ class MexicoInterior(EdgeEnforcement):
         levers.mexico_relocation += released * self.relocation_gain * self.intensity * strength
 
 
-@register
 class FreightRail(EdgeEnforcement):
     """Preventing migrants from boarding freight trains ("La Bestia").
 
@@ -152,7 +148,6 @@ class FreightRail(EdgeEnforcement):
         return edge_mask(model, authority=("mexico_rail",))
 
 
-@register
 class Darien(EdgeEnforcement):
     """Disrupting the smuggling networks of the Darién: less throughput, more cost and time.
 
@@ -168,7 +163,6 @@ class Darien(EdgeEnforcement):
         return edge_mask(model, authority=("darien",))
 
 
-@register
 class GuatemalaBorder(EdgeEnforcement):
     """Formalising the Guatemala–Mexico border: official crossings instead of informal ones.
 
@@ -193,7 +187,6 @@ class GuatemalaBorder(EdgeEnforcement):
         levers.apprehension[self.inside] *= 1 + 1.0 * x
 
 
-@register
 class UsBorder(EdgeEnforcement):
     """US enforcement between ports of entry: more crossings encountered, more consequences.
 
@@ -216,7 +209,6 @@ class UsBorder(EdgeEnforcement):
         levers.border_reattempt_share *= 1 - 0.5 * x
 
 
-@register
 class IntelligenceSharing(EdgeEnforcement):
     """Intelligence sharing and joint investigations of smuggling networks across the region.
 
@@ -241,7 +233,6 @@ class IntelligenceSharing(EdgeEnforcement):
         levers.cost[self.smuggling] *= 1 + 0.2 * x
 
 
-@register
 class EntryVisas(EdgeEnforcement):
     """Visa regimes and outbound controls that cut trans-continental and crisis-state arrivals.
 

@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from migmodel.inputs import Number
 from migmodel.patterns import NATIONALITIES
-from migmodel.schema import Number
-from policies.base import Levers, Policy
-from policies.registry import register
+from migmodel.policy import Levers, Policy
 
 if TYPE_CHECKING:
     from migmodel.model import MigrationModel
@@ -39,7 +38,6 @@ def _share_out(supply: float, demand: np.ndarray) -> np.ndarray:
     return demand * min(1.0, supply / total)
 
 
-@register
 class TemporaryWorkerVisas(Policy):
     """More H-2A/H-2B temporary-worker visas for Mexicans and Northern Triangle nationals.
 
@@ -105,7 +103,6 @@ class TemporaryWorkerVisas(Policy):
             levers.departures[group] *= 1 - self.reintegration * coverage * strength
 
 
-@register
 class Parole(Policy):
     """Parole for Cubans, Haitians, Nicaraguans and Venezuelans, and port-of-entry appointments.
 

@@ -23,8 +23,8 @@ from distributed import Client, LocalCluster
 
 from experiments.calibration_file import load_calibration
 from experiments.inference import _in_sample, _simulate
-from migmodel.observed import observed
-from migmodel.schema import read_toml
+from experiments.observed import observed
+from migmodel.inputs import read_toml
 
 ROOT = Path(__file__).resolve().parent.parent
 CALIBRATION = ROOT / "experiments" / "calibration" / "historical.toml"

@@ -17,7 +17,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from migmodel.fuzz_targets import TARGETS, run
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the fuzzer's home
+from fuzz_targets import TARGETS, run
 
 
 def main() -> int:

@@ -17,6 +17,9 @@ find_python() {
   return 1
 }
 stamp=.venv/.installed
+# Reinstall whenever pyproject.toml changes: it declares the dependencies and the entry points
+# that register the built-in policies (migmodel/registry.py reads a source tree's
+# pyproject.toml too, so a checkout not yet reinstalled still finds them).
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   py=$(find_python) || { echo "migmodel needs Python >= 3.12 (Mesa 3.5 requires it); none found" >&2; exit 1; }
   echo "setting up .venv with $py: the first time takes a few minutes" >&2

@@ -25,12 +25,12 @@ from experiments.calibrate import (
     recorded,
     reproduce,
 )
+from experiments.observed import measured, observed
 from migmodel import load_scenario, run
 from migmodel.cli import main
 from migmodel.drivers import DriversModel, Shift, load_drivers
-from migmodel.observed import measured, observed
+from migmodel.inputs import ScenarioError
 from migmodel.patterns import NATIONALITIES
-from migmodel.schema import ScenarioError
 
 CALIBRATION = Path(__file__).resolve().parent.parent / "experiments" / "calibration"
 

@@ -10,7 +10,7 @@ import pytest
 from experiments.sweepfile import load_sweep
 from migmodel import load_scenario
 from migmodel.cli import main
-from migmodel.compare import compare
+from migmodel.compare import compare_scenarios
 
 CALIBRATED = Path(__file__).resolve().parent.parent / "experiments" / "calibration"
 SHORT = {"days": 40, "people_per_agent": 4000, "spinup_days": 30}
@@ -20,14 +20,14 @@ VISAS = {"name": "temporary_worker_visas"}
 def test_compare_on_two_draws_splits_the_spread_between_parameters_and_seeds():
     a = load_scenario("historical").replace(**SHORT)
     b = a.replace(policies=[*a.to_dict()["policies"], VISAS])
-    table = compare(a, b, seeds=[1, 2], draws=[1, 2])
+    table = compare_scenarios(a, b, seeds=[1, 2], draws=[1, 2])
     assert {"difference", "low", "high", "from_draws"} <= set(table.columns)
     shares = table["from_draws"].dropna()
     assert len(shares) and shares.between(0, 1).all()
     moved = table.loc["departures"]
     assert moved["low"] <= moved["difference"] <= moved["high"]
     # draws are not seeds: the same seed on another draw gives other outcomes
-    same_seed = compare(a, a, seeds=[1], draws=[1, 2])
+    same_seed = compare_scenarios(a, a, seeds=[1], draws=[1, 2])
     assert (same_seed["difference"] == 0).all()  # paired: A against A is exactly zero
     assert not np.allclose(same_seed.loc["departures", "a"], table.loc["departures", "a"])
 

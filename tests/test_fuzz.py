@@ -1,6 +1,6 @@
 """Fuzzing in the suite: only the project's own one-line errors come out of the loaders.
 
-A seeded mutation corpus (``migmodel.fuzz``) for scenarios, drivers, networks, sweeps,
+A seeded mutation corpus (``tests/fuzzing.py``) for scenarios, drivers, networks, sweeps,
 calibrations and lessons, Hypothesis property tests of the validators, and hostile command
 lines. The suite runs about 1,300 mutated files and 900 Hypothesis examples; ``make fuzz``
 runs many more (``MIGMODEL_FUZZ_CASES`` scales the suite's share).
@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fuzz_targets import run
+from fuzzing import HOSTILE, dumps, outcome
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo import NetworkError
 from migmodel.cli import main
-from migmodel.fuzz import HOSTILE, dumps, outcome
-from migmodel.fuzz_targets import run
+from migmodel.inputs import MAX_DATE, MIN_DATE, Number, ScenarioError, check_date
 from migmodel.scenario import PARAMETERS, TOP_KEYS, load_scenario, scenario_from_dict
-from migmodel.schema import MAX_DATE, MIN_DATE, Number, ScenarioError, check_date
 
 SCALE = float(os.environ.get("MIGMODEL_FUZZ_CASES", "1"))
 CASES = {

@@ -22,7 +22,7 @@ from geo import (
     NetworkError,
     load_network,
 )
-from geo.paths import shortest_to_targets
+from geo.shortest_paths import shortest_to_targets
 
 NATIONALITIES = ("GTM", "HND", "SLV", "VEN", "CUB", "HTI", "NIC", "MEX", "COL", "ECU", "PER", "OTH")
 

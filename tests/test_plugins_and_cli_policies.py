@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 
 import migmodel
-from migmodel.schema import ScenarioError
-from policies import ENTRY_POINT_GROUP, available
+from migmodel.inputs import ScenarioError
+from migmodel.registry import ENTRY_POINT_GROUP, available
 
 PLUGIN = '''
 """A small outside package: a policy that halves Honduran departures."""
 from typing import ClassVar
 
 from migmodel.patterns import NATIONALITIES
-from migmodel.schema import Number
-from policies import Policy
+from migmodel.inputs import Number
+from migmodel.policy import Policy
 
 
 class HalveHonduras(Policy):
@@ -143,3 +143,44 @@ def test_cli_compare_rejects_a_bad_seed_count():
     )
     assert result.returncode == 2 and "must be at least 1" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_builtin_policy_is_registered_by_entry_point_in_pyproject():
+    import inspect
+    import tomllib
+
+    import policies.asylum
+    import policies.development
+    import policies.enforcement
+    import policies.pathways
+    from migmodel.policy import Policy
+    from migmodel.registry import SOURCE_PYPROJECT
+
+    declared = tomllib.loads(SOURCE_PYPROJECT.read_text())["project"]["entry-points"][
+        ENTRY_POINT_GROUP
+    ]
+    defined = {
+        cls.name: f"{module.__name__}:{cls.__name__}"
+        for module in (
+            policies.asylum,
+            policies.development,
+            policies.enforcement,
+            policies.pathways,
+        )
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, Policy) and cls.name and cls.__module__ == module.__name__
+    }
+    assert declared == defined
+    assert set(defined) <= set(available())
+
+
+def test_the_policies_package_still_offers_the_old_names():
+    import policies
+    import policies.base
+    import policies.levers
+    import policies.registry
+    from migmodel import policy, registry
+
+    assert policies.Policy is policies.base.Policy is policy.Policy
+    assert policies.Levers is policies.levers.Levers is policy.Levers
+    assert policies.available is policies.registry.available is registry.available

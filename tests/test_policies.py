@@ -18,8 +18,8 @@ import pytest
 
 import migmodel
 from migmodel.compare import outcomes, paired_difference
+from migmodel.registry import available
 from migmodel.results import Results
-from policies import available
 
 SEEDS = range(5)
 BASE = migmodel.load_scenario("baseline").replace(days=300, people_per_agent=300, spinup_days=90)

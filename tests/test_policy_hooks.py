@@ -11,9 +11,9 @@ from toy_networks import line_network, quiet_scenario
 
 from geo import AUTHORITIES
 from migmodel import MigrationModel, collect
-from migmodel.schema import Number, ScenarioError
-from policies import Policy, available, register
-from policies.registry import _BUILTIN
+from migmodel.inputs import Number, ScenarioError
+from migmodel.policy import Policy
+from migmodel.registry import _ADDED, available, register
 
 
 class CloseBorder(Policy):
@@ -34,7 +34,7 @@ class CloseBorder(Policy):
 def registered():
     register(CloseBorder)
     yield
-    _BUILTIN.pop(CloseBorder.name)
+    _ADDED.pop(CloseBorder.name)
 
 
 def test_policy_acts_only_from_its_start_date(registered, tmp_path):

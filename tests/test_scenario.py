@@ -98,3 +98,38 @@ def test_replace_validates_and_round_trips():
     from migmodel.scenario import scenario_from_dict
 
     assert scenario_from_dict(s.to_dict()).values == s.values
+
+
+def test_set_changes_parameters_by_the_names_sweep_files_use():
+    import numpy as np
+
+    base = load_scenario("baseline")
+    changed = base.set(
+        {
+            "route_choice.sensitivity": np.float64(1.5),
+            "push.HND": 2,
+            "days": np.int64(30),
+            "policies.mexico_southern_border.intensity": 0.8,
+        }
+    )
+    assert changed["route_choice"] == {**base["route_choice"], "sensitivity": 1.5}
+    assert changed["push"]["HND"] == 2.0 and changed.days == 30
+    assert [(p.name, p.params) for p in changed.policies] == [
+        ("mexico_southern_border", {"intensity": 0.8})
+    ]
+    assert base.set({}) == base
+    twice = changed.set({"policies.mexico_southern_border.intensity": 0.2})
+    assert [p.params for p in twice.policies] == [{"intensity": 0.2}]  # the same table
+    with pytest.raises(ScenarioError, match="did you mean 'sensitivity'"):
+        base.set({"route_choice.sensitivty": 1.0})
+    with pytest.raises(ScenarioError, match="out of range"):
+        base.set({"policies.mexico_southern_border.intensity": 3})
+    with pytest.raises(ScenarioError, match="must be an integer"):
+        base.set({"days": 2.5})
+
+
+def test_set_takes_a_posterior_draw_first_and_keeps_the_calibration():
+    drawn = load_scenario("historical").set({"draw": 3, "days": 100})
+    assert (drawn.draw, drawn.days) == (3, 100)
+    assert drawn.calibration == load_scenario("historical").calibration
+    assert drawn.values == load_scenario("historical", draw=3).replace(days=100).values

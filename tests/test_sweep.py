@@ -25,8 +25,8 @@ from experiments.dataset import read_runs, read_series
 from experiments.sweepfile import load_sweep
 from migmodel.cli import main
 from migmodel.compare import outcomes
+from migmodel.registry import ENTRY_POINT_GROUP
 from migmodel.simulate import run
-from policies import ENTRY_POINT_GROUP
 
 SWEEP = """
 name = "tiny"
@@ -51,8 +51,8 @@ FAILING_PLUGIN = '''
 """A policy that fails when asked to: a real failure inside a real run."""
 from typing import ClassVar
 
-from migmodel.schema import Number
-from policies import Policy
+from migmodel.inputs import Number
+from migmodel.policy import Policy
 
 
 class Fragile(Policy):

@@ -14,7 +14,8 @@ from experiments.dataset import recorded, runs_schema, start_folder, write_run
 from experiments.sweep_plan import run_id
 from experiments.sweepfile import SweepError, load_sweep, sweep_from_spec
 from migmodel import load_scenario
-from migmodel.compare import OUTCOMES, outcomes
+from migmodel.compare import outcomes
+from migmodel.measures import OUTCOMES
 from migmodel.simulate import run
 
 GRID = """

@@ -15,8 +15,9 @@ import pandas as pd
 import pytest
 import solara
 
-from migmodel.model import MEASURES
-from migmodel.schema import ScenarioError
+from migmodel.inputs import ScenarioError
+from migmodel.measures import MEASURES
+from migmodel.registry import available
 from migmodel.views.chart import ChartWidget, option_patch
 from migmodel.views.figures import (
     FLOW_COLOURS,
@@ -30,7 +31,6 @@ from migmodel.views.figures import (
 from migmodel.views.mapview import map_option
 from migmodel.views.page import Explorer, Levers, Page
 from migmodel.views.session import Session, Settings
-from policies import available
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ departures proportional to the chance of success, as in Todaro's model; Hanson &
 (1999) and Angelucci (2012) find departures from Mexico respond to border enforcement and
 relative wages with elasticities below 1 in magnitude (``docs/ODD.md`` gives the values used).
 
-Legal pathways (:meth:`~policies.base.Policy.divert`) take some of those about to leave.
+Legal pathways (:meth:`~migmodel.policy.Policy.divert`) take some of those about to leave.
 Each migrant is an asylum seeker with the nationality's ``asylum_seeker_share``, otherwise an
 evader (:data:`~migmodel.population.KINDS`).
 """
@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from migmodel.measures import M
-from migmodel.paths import NO_ROUTE
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES
 from migmodel.population import ASYLUM, EVADER, KINDS, WAITING
+from migmodel.route_ids import NO_ROUTE
 from migmodel.rules.season import departure_factor
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ import io
 import pandas as pd
 
 from migmodel.compare import paired_difference
-from migmodel.lessons import Lesson, Step
+from migmodel.views.lessons import Lesson, Step
 from migmodel.views.session import Session
 from migmodel.views.text import few_agents, few_agents_note, outcome_name, signed_percent, whole
 

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from migmodel.patterns import FLOW_PATTERNS
+from experiments.observed import observed
+from migmodel.measures import MEASURE
+from migmodel.patterns import FLOW_PATTERNS, PATTERN_LABELS
 
 if TYPE_CHECKING:
     from migmodel.views.session import Session
@@ -22,12 +24,6 @@ if TYPE_CHECKING:
 WINDOW = 30
 """Charts and the map show flows over the last WINDOW days, comparable to monthly data."""
 
-PATTERN_LABELS = {
-    "northern_triangle": "Northern Triangle",
-    "transcontinental": "Trans-continental",
-    "crisis_states": "Crisis states",
-    "mexican": "Mexican",
-}
 PATTERN_COLOURS = {
     "northern_triangle": "#1b9e77",
     "transcontinental": "#7570b3",
@@ -40,12 +36,16 @@ OBSERVED = "CBP observed (month)"
 """The name of the observed monthly encounters beside a run of the historical scenario."""
 
 PANELS: dict[str, tuple[str, str, bool]] = {
-    "us_encounters_by_pattern": ("us_encounters", "US border encounters by flow pattern", True),
-    "us_encounters": ("us_encounters", "US border encounters, all patterns", False),
-    "mexico_apprehensions": ("mexico_apprehensions", "Apprehensions in Mexico", False),
-    "darien_crossings": ("darien_crossings", "Darién crossings", False),
-    "deaths": ("deaths", "Deaths and disappearances", False),
-    "legal_entries": ("legal_entries", "Legal entries (visas, parole)", False),
+    "us_encounters_by_pattern": (
+        "us_encounters",
+        f"{MEASURE['us_encounters'].label} by flow pattern",
+        True,
+    ),
+    "us_encounters": ("us_encounters", f"{MEASURE['us_encounters'].label}, all patterns", False),
+    **{
+        key: (key, MEASURE[key].label, False)
+        for key in ("mexico_apprehensions", "darien_crossings", "deaths", "legal_entries")
+    },
 }
 """The charts by name (``chart:NAME`` in a lesson): (measure, title, split by flow pattern)."""
 HIGHLIGHT = "#00bcd4"
@@ -290,8 +290,6 @@ def observed_months() -> tuple[tuple[str, float], ...]:
 
     From the project's data (``experiments/data``), which end in September 2023.
     """
-    from migmodel.observed import observed
-
     table = observed()
     months = table[table["series"] == "encounters_month"]
     return tuple(

@@ -15,8 +15,8 @@ import datetime as dt
 import html
 from pathlib import Path
 
-from migmodel.lessons import Lesson, Step, builtin_lessons, load_lesson
 from migmodel.scenario import load_scenario
+from migmodel.views.lessons import Lesson, Step, builtin_lessons, load_lesson
 from migmodel.views.text import outcome_name
 from migmodel.views.worksheet import PAGE, readable_source
 

@@ -15,13 +15,13 @@ from typing import Any
 import numpy as np
 import solara
 
+from migmodel.inputs import Number, ScenarioError
 from migmodel.population import _COLUMNS as ROW_TYPES
+from migmodel.registry import available
 from migmodel.scenario import builtin_scenarios
-from migmodel.schema import Number, ScenarioError
 from migmodel.views.prose import HINT, Prose
 from migmodel.views.session import MODES, REFERENCES, Session
 from migmodel.views.text import allowed, amount, parse_number, slider_step, whole
-from policies import available
 
 Act = Callable[[Callable[[], str | None]], None]
 SCALE = Number(200, 1, 100_000, "people per agent", "people one agent stands for", integer=True)

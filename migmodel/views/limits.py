@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from migmodel.schema import ScenarioError
+from migmodel.inputs import ScenarioError
 
 MAX_ENSEMBLE_ENV = "MIGMODEL_MAX_ENSEMBLE"
 MIN_PEOPLE_PER_AGENT_ENV = "MIGMODEL_MIN_PEOPLE_PER_AGENT"

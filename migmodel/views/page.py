@@ -21,7 +21,7 @@ from typing import Any, cast
 import solara
 import solara.lab
 
-from migmodel.schema import ScenarioError
+from migmodel.inputs import ScenarioError
 from migmodel.views.chart import Chart
 from migmodel.views.classroom import Classroom
 from migmodel.views.figures import MAP_NAME, charts_option

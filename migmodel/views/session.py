@@ -25,7 +25,8 @@ import pandas as pd
 
 from migmodel.compare import MAIN_MEASURES, paired_difference
 from migmodel.diary import Entry
-from migmodel.model import MEASURES, MigrationModel
+from migmodel.measures import MEASURES
+from migmodel.model import MigrationModel
 from migmodel.patterns import FLOW_PATTERNS
 from migmodel.population import FINAL
 from migmodel.scenario import Scenario, ScenarioError, load_scenario

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from migmodel.schema import ScenarioError
+from migmodel.inputs import ScenarioError
 from migmodel.views.classroom import Classroom
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ import html
 
 import solara
 
-from migmodel.schema import ScenarioError
+from migmodel.inputs import ScenarioError
 from migmodel.views.prose import Prose
 from migmodel.views.submissions import class_csv, handed_in
 from migmodel.views.text import outcome_name, signed_percent, whole

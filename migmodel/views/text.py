@@ -8,26 +8,13 @@ from __future__ import annotations
 
 import math
 
-from migmodel.patterns import FLOW_PATTERNS
-from migmodel.schema import Number, ScenarioError
+from migmodel.inputs import Number, ScenarioError
+from migmodel.measures import MAIN_MEASURES, MEASURE, outcome_label
+from migmodel.patterns import PATTERN_LABELS
 
-MEASURE_NAMES: dict[str, str] = {
-    "departures": "Departures from home",
-    "us_encounters": "US border encounters",
-    "mexico_apprehensions": "Apprehensions in Mexico",
-    "darien_crossings": "Darién crossings",
-    "deaths": "Deaths and disappearances",
-    "legal_entries": "Legal entries (visas, parole)",
-    "returns": "Returns (removed, expelled, deported)",
-    "released_in_us": "Released in the US to pursue a claim",
-}
+MEASURE_NAMES: dict[str, str] = {key: MEASURE[key].label for key in MAIN_MEASURES}
 """Readable names of the outcomes a lesson records and the Comparison table shows."""
-PATTERN_NAMES: dict[str, str] = {
-    "northern_triangle": "Northern Triangle",
-    "transcontinental": "Trans-continental",
-    "crisis_states": "Crisis states",
-    "mexican": "Mexican",
-}
+PATTERN_NAMES: dict[str, str] = PATTERN_LABELS
 STATUS_NAMES: dict[str, str] = {
     "travelling": "travelling",
     "waiting": "waiting",
@@ -58,19 +45,8 @@ def few_agents_note(people_per_agent: float) -> str:
     )
 
 
-def outcome_name(code: str) -> str:
-    """Return the readable name of an outcome.
-
-    ``us_encounters.mexican`` → ``US border encounters: Mexican``.
-    """
-    measure, _, pattern = code.partition(".")
-    name = MEASURE_NAMES.get(measure, measure.replace("_", " "))
-    if pattern:
-        name += f": {PATTERN_NAMES.get(pattern, pattern.replace('_', ' '))}"
-    return name
-
-
-assert set(PATTERN_NAMES) == set(FLOW_PATTERNS)
+outcome_name = outcome_label
+"""Return the readable name of an outcome (:func:`migmodel.measures.outcome_label`)."""
 
 
 def signed_percent(relative: float) -> str:

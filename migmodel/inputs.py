@@ -1,4 +1,4 @@
-"""A small declarative schema for scenario files: typed fields with units, ranges and help.
+"""Checking input files: typed fields with units, ranges and help, dates, text and TOML.
 
 Validation turns raw TOML data into plain Python values and stops at the first problem with
 one :class:`ScenarioError` whose message names the key, the value and what is allowed. The

@@ -4,6 +4,10 @@ A lesson (``experiments/lessons/NAME.toml``) names a scenario and a seed, so eve
 a class sees the same run, and a sequence of steps. A step may switch levers on (a fresh run
 starts), run the model to a date, point at a chart or a place on the map, ask a question and
 record outcomes for the worksheet. The format is in ``experiments/lessons/README.md``.
+
+Lessons belong to the app: a step names the app's charts (:data:`CHARTS`) and runs in one of
+its modes, so the loader lives beside the views. Names are looked up in
+:data:`LESSONS_DIR` unless another folder is given.
 """
 
 from __future__ import annotations
@@ -14,18 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from geo import Network, load_network
-from migmodel.compare import MAIN_MEASURES
-from migmodel.patterns import FLOW_PATTERNS
+from migmodel.inputs import ScenarioError, check_date, read_toml, unknown_key
+from migmodel.measures import OUTCOMES
 from migmodel.scenario import Scenario, load_scenario, policy_list
-from migmodel.schema import ScenarioError, check_date, read_toml, unknown_key
 from migmodel.views.figures import PANELS
+from migmodel.views.session import MODES as SESSION_MODES
 
-LESSONS_DIR = Path(__file__).resolve().parents[1] / "experiments" / "lessons"
+LESSONS_DIR = Path(__file__).resolve().parents[2] / "experiments" / "lessons"
+"""The default folder of named lessons (:func:`load_lesson` and :func:`builtin_lessons` take
+another as an argument)."""
 CHARTS = tuple(PANELS)
 """The charts a step can point at (``chart:NAME``), as the app draws them."""
-OUTCOMES = (*MAIN_MEASURES, *(f"us_encounters.{p}" for p in FLOW_PATTERNS))
-"""The outcomes a step can record (the rows of the app's Comparison table)."""
-MODES = ("single", "compare", "ensemble")
+MODES = tuple(SESSION_MODES)
+"""The ways a lesson runs the model: the app's (:data:`migmodel.views.session.MODES`)."""
 
 _LESSON_KEYS = (
     "title",
@@ -122,23 +127,23 @@ class Lesson:
     """The time the lesson takes a class: steps walked together, the discussion in groups."""
 
 
-def builtin_lessons() -> list[str]:
-    """Return the names of the lessons that ship with migmodel, in teaching order."""
-    return sorted(p.stem for p in LESSONS_DIR.glob("*.toml"))
+def builtin_lessons(lessons: Path = LESSONS_DIR) -> list[str]:
+    """Return the names of the lessons in ``lessons`` (the built-in ones), in teaching order."""
+    return sorted(p.stem for p in lessons.glob("*.toml"))
 
 
-def load_lesson(name_or_path: str | Path) -> Lesson:
-    """Load and validate a lesson (a built-in name or the path of a TOML file).
+def load_lesson(name_or_path: str | Path, lessons: Path = LESSONS_DIR) -> Lesson:
+    """Load and validate a lesson: a name (of a file in ``lessons``) or the path of a TOML file.
 
     Raises:
         ScenarioError: naming the file, the step and the key, and what is allowed.
     """
     path = Path(name_or_path)
     if path.suffix != ".toml":
-        path = LESSONS_DIR / f"{name_or_path}.toml"
+        path = lessons / f"{name_or_path}.toml"
         if not path.is_file():
             raise ScenarioError(
-                f"no lesson {name_or_path!r}; built-in: {', '.join(builtin_lessons())}"
+                f"no lesson {name_or_path!r}; built-in: {', '.join(builtin_lessons(lessons))}"
             )
     raw = read_toml(path)
     try:

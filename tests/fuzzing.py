@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from geo import NetworkError
-from migmodel.schema import ScenarioError
+from migmodel.inputs import ScenarioError
 
 PROJECT_ERRORS: tuple[type[Exception], ...] = (ScenarioError, NetworkError)
 """The errors meant for the user; every other exception from a loader is a bug."""

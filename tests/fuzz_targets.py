@@ -3,7 +3,7 @@
 A target copies the project's own files into a scratch folder once, then writes one mutated
 variant at a time and loads it the way the command line does (scenarios also through the
 run's preflight checks; networks through the model's nationality check). See
-:mod:`migmodel.fuzz` for the mutations and :func:`run` for a whole campaign.
+``fuzzing`` (``tests/fuzzing.py``) for the mutations and :func:`run` for a whole campaign.
 """
 
 from __future__ import annotations
@@ -17,7 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from migmodel.fuzz import dumps, mutate_csv, mutate_data, mutate_text, outcome
+from fuzzing import dumps, mutate_csv, mutate_data, mutate_text, outcome
+
+from experiments.calibrate import load_calibration
+from experiments.sweepfile import load_sweep
+from geo import DATA_DIR, load_network
+from migmodel.drivers import load_drivers
+from migmodel.preflight import check_network, check_runnable
+from migmodel.scenario import load_scenario
+from migmodel.views.lessons import load_lesson
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPERIMENTS = ROOT / "experiments"
@@ -91,9 +99,6 @@ def _layout(folder: Path) -> Path:
 
 
 def _scenario(folder: Path) -> tuple[Maker, Loader]:
-    from migmodel.preflight import check_runnable
-    from migmodel.scenario import load_scenario
-
     _layout(folder)
     seeds = sorted((folder / "scenarios").glob("*.toml"))
     return _toml_maker(seeds, folder / "scenarios" / "fuzzed.toml"), lambda p: check_runnable(
@@ -102,7 +107,6 @@ def _scenario(folder: Path) -> tuple[Maker, Loader]:
 
 
 def _drivers(folder: Path) -> tuple[Maker, Loader]:
-    from migmodel.drivers import load_drivers
 
     folder.mkdir(parents=True, exist_ok=True)
     text = (EXPERIMENTS / "calibration" / "historical" / "push.csv").read_text()
@@ -116,8 +120,6 @@ def _drivers(folder: Path) -> tuple[Maker, Loader]:
 
 
 def _network(folder: Path) -> tuple[Maker, Loader]:
-    from geo import DATA_DIR, load_network
-    from migmodel.preflight import check_network
 
     if folder.exists():
         shutil.rmtree(folder)
@@ -136,7 +138,6 @@ def _network(folder: Path) -> tuple[Maker, Loader]:
 
 
 def _sweep(folder: Path) -> tuple[Maker, Loader]:
-    from experiments.sweepfile import load_sweep
 
     folder.mkdir(parents=True, exist_ok=True)
     seeds = sorted((EXPERIMENTS / "sweeps").glob("*.toml"))
@@ -144,7 +145,6 @@ def _sweep(folder: Path) -> tuple[Maker, Loader]:
 
 
 def _lesson(folder: Path) -> tuple[Maker, Loader]:
-    from migmodel.lessons import load_lesson
 
     folder.mkdir(parents=True, exist_ok=True)
     seeds = sorted((EXPERIMENTS / "lessons").glob("*.toml"))
@@ -152,7 +152,6 @@ def _lesson(folder: Path) -> tuple[Maker, Loader]:
 
 
 def _calibration(folder: Path) -> tuple[Maker, Loader]:
-    from experiments.calibrate import load_calibration
 
     _layout(folder)
     seeds = sorted((EXPERIMENTS / "calibration").glob("*.toml"))
