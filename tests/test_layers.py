@@ -149,9 +149,6 @@ def test_every_layer_imports_only_itself_and_inner_layers() -> None:
 
 
 KNOWN_CIRCLES = [
-    # geo/access.py takes loader's private helpers; loader imports access late (line 74).
-    # Goes with the split of geo/loader.py (issue 17, item 5).
-    ["geo.access", "geo.loader"],
     # inference takes calibrate's helpers; calibrate imports inference late. Goes with the one
     # evaluator (issue 17, item 4).
     ["experiments.calibrate", "experiments.inference"],
