@@ -7,13 +7,13 @@ of each target series of :mod:`experiments.observed`. The fit has two stages, bo
 cluster (local, or a scheduler's address):
 
 1. **Drivers** (:mod:`migmodel.drivers`): per nationality a level, a trend and dated shifts,
-   fitted by least squares in the logarithm to US encounters by nationality and fiscal year:
-   each round runs the model and moves the coefficients by the least-squares fit of log
-   observed ÷ simulated. A handful of numbers per nationality against one figure per year, so
-   the fiscal-year fit can fail.
-2. **Inference** (:mod:`experiments.inference`): approximate Bayesian computation (ABC-SMC,
-   ``pyabc``) over the behaviour parameters, the lever effect sizes and a level multiplier
-   of the drivers per flow pattern, with the objective below as its distance.
+   fitted in the logarithm to US encounters by nationality and fiscal year and to monthly
+   totals (:func:`fit_drivers`: Gauss–Newton rounds, ridge priors on trends and shifts). A
+   handful of numbers per nationality against one figure per year, so the fit can fail.
+2. **Inference** (:mod:`experiments.inference`): approximate Bayesian computation (``pyabc``;
+   one generation of rejection ABC in the committed fits) over the behaviour parameters, the
+   lever effect sizes and a level multiplier of the drivers per flow pattern, with the
+   objective below as its distance.
 
 Objective (the distance): for each series, the mean over its targets inside the fit window
 of the squared log ratio simulated ÷ observed (for the policy responses, the squared
