@@ -5,10 +5,17 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from test_app_in_browser import START, _choose, _step
 
+CHART_READY = """
+() => {
+  const chart = document.querySelector('.migmodel-charts')?.__vue__?.chart;
+  return !!chart && !!chart._componentsViews
+    && chart._componentsViews.filter(v => v && v.type === 'title').length === 6;
+}
+"""
 TITLE_BOXES = """
 (() => {
   const chart = document.querySelector('.migmodel-charts').__vue__.chart;
-  return chart._componentsViews.filter(v => v.type === 'title').map(v => {
+  return chart._componentsViews.filter(v => v && v.type === 'title').map(v => {
     const r = v.group.getBoundingRect().clone();
     r.applyTransform(v.group.getLocalTransform());
     return [r.x, r.y, r.width, r.height];
@@ -60,6 +67,7 @@ def test_teacher_notes_only_in_the_teacher_view(new_tab):
 def test_on_a_projector_nothing_overflows_and_chart_titles_do_not_overlap(new_tab):
     app = new_tab(width=1024, height=768)
     _step(app)
+    app.page.wait_for_function(CHART_READY)  # the chart's first draw can lag the step on a busy machine
     wide = app.page.evaluate("document.documentElement.scrollWidth")
     assert wide <= 1024
     boxes = app.page.evaluate(TITLE_BOXES)
