@@ -44,6 +44,7 @@ from experiments.calibration_file import Calibration, CalibrationError, load_cal
 from experiments.observed import EVENTS, data_version, measured, observed
 from migmodel.calibration import calibrated
 from migmodel.drivers import DriversModel
+from migmodel.inputs import read_toml
 from migmodel.outputs import staged
 from migmodel.patterns import NATIONALITIES
 from migmodel.results import Results
@@ -310,13 +311,39 @@ def _write(
             "",
         ]
         (out / "parameters.toml").write_text("\n".join(lines), encoding="utf-8")
+        write_behaviour(out)
     return calibration.out
+
+
+SCENARIO_OWN = ("push.", "policies.")  # the calibrated scenario's own push and policy instances
+
+
+def write_behaviour(out: Path) -> Path:
+    """Write ``OUT/behaviour.toml``: the posterior of the parameters any scenario can take.
+
+    It holds the median and names the draws of the parameters that belong to no nationality's
+    push and no policy instance of the calibrated scenario (the behaviour parameters and the
+    levels of enforcement), so that another scenario (``baseline``) can name it as its
+    ``calibration`` and carry their uncertainty into its effects.
+    """
+    written = read_toml(out / "parameters.toml", CalibrationError)
+    shared = {k: v for k, v in written["parameters"].items() if not k.startswith(SCENARIO_OWN)}
+    lines = [
+        f"# The behaviour parameters of {out.name}/parameters.toml, for scenarios with their own",
+        "# push and policies (written by `migmodel calibrate`: do not edit by hand).",
+        *(['posterior = "posterior.parquet"'] if "posterior" in written else []),
+        "",
+        "[parameters]  # the posterior median of each",
+        *(f'"{k}" = {float(v)!r}' for k, v in shared.items()),
+        "",
+    ]
+    path = out / "behaviour.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
 
 
 def recorded(calibration: Calibration) -> dict[str, Any]:
     """Return the provenance recorded in the calibration's ``parameters.toml``."""
-    from migmodel.inputs import read_toml
-
     return read_toml(calibration.out / "parameters.toml", CalibrationError)["provenance"]
 
 

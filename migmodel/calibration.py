@@ -24,7 +24,8 @@ def calibrated(raw: dict[str, Any], path: Path, draw: int = 0) -> dict[str, Any]
     The file (written by ``migmodel calibrate``) holds a ``[parameters]`` table of
     name = value (names as :func:`parameter` reads them: the posterior median), and may name a
     ``drivers`` file and a ``posterior`` file of draws (one row each, numbered from 1 in
-    ``draw``, one column per parameter); ``draw`` = k ≥ 1 sets the k-th draw's values. A
+    ``draw``, one column per parameter); ``draw`` = k ≥ 1 sets the k-th draw's values of the
+    parameters in ``[parameters]`` (so a file may take a few columns of a larger posterior). A
     policy parameter of a policy the scenario does not switch on is left out.
 
     Raises:
@@ -35,8 +36,9 @@ def calibrated(raw: dict[str, Any], path: Path, draw: int = 0) -> dict[str, Any]
     where = f"calibration file {path.name}"
     if not isinstance(values, dict):
         raise ScenarioError(f"{where}: needs a [parameters] table of name = value")
-    if draw:
-        values = {**values, **_posterior_draw(path, data, draw)}
+    if draw:  # the draw's values of the parameters this file sets
+        drawn = _posterior_draw(path, data, draw)
+        values = {k: drawn.get(k, v) for k, v in values.items()}
     out = copy.deepcopy({k: v for k, v in raw.items() if k not in ("calibration", "draw")})
     for name, value in values.items():
         try:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from experiments.calibrate import write_behaviour
 from experiments.sweepfile import load_sweep
 from migmodel import load_scenario
 from migmodel.cli import main
@@ -15,6 +19,13 @@ from migmodel.compare import compare_scenarios
 CALIBRATED = Path(__file__).resolve().parent.parent / "experiments" / "calibration"
 SHORT = {"days": 40, "people_per_agent": 4000, "spinup_days": 30}
 VISAS = {"name": "temporary_worker_visas"}
+
+
+def uncalibrated(folder: Path) -> Path:
+    """Write a scenario that names no calibration (every built-in one names one)."""
+    path = folder / "plain.toml"
+    path.write_text('name = "plain"\nstart = 2021-10-01\ndays = 40\npeople_per_agent = 4000\n')
+    return path
 
 
 def test_compare_on_two_draws_splits_the_spread_between_parameters_and_seeds():
@@ -43,7 +54,10 @@ def test_the_compare_command_reports_draws_and_refuses_them_without_a_calibratio
     assert main(["compare", "historical", str(variant), "--draws", "2", *args]) == 0
     out = capsys.readouterr().out
     assert "draws 1–2" in out and "from draws" in out
-    assert main(["compare", "baseline", "enforcement", "--draws", "2", *args]) == 1
+    assert main(["compare", "baseline", "enforcement", "--draws", "2", *args]) == 0
+    assert "from draws" in capsys.readouterr().out  # baseline takes historical's behaviour
+    plain = str(uncalibrated(tmp_path))
+    assert main(["compare", plain, plain, "--draws", "2", *args]) == 1
     err = capsys.readouterr().err
     assert "has no calibration" in err and "Traceback" not in err
 
@@ -61,12 +75,12 @@ def test_a_sweep_can_sample_posterior_draws_as_an_uncertainty(tmp_path):
     expected = load_scenario("historical", draw=3).replace(days=40, people_per_agent=4000)
     assert third.values == expected.values and third.draw == 3
     bad = tmp_path / "bad.toml"
-    bad.write_text(path.read_text().replace('"historical"', '"baseline"'))
+    bad.write_text(path.read_text().replace('"historical"', f'"{uncalibrated(tmp_path)}"'))
     with pytest.raises(Exception, match="has no calibration"):
         load_sweep(bad)
 
 
-def test_the_apps_ensemble_can_run_posterior_draws_labelled_as_such():
+def test_the_apps_ensemble_can_run_posterior_draws_labelled_as_such(tmp_path):
     from migmodel.views.session import Session, Settings
 
     settings = Settings(
@@ -78,11 +92,10 @@ def test_the_apps_ensemble_can_run_posterior_draws_labelled_as_such():
     ]  # fmt: skip
     first, second = (r.model.scenario for r in session.runs[:2])
     assert first.draw == 1 and second.draw == 2 and first.values != second.values
-    plain = Session(
-        Settings(
-            scenario="baseline", mode="ensemble", ensemble_size=2, draws=True, people_per_agent=5000
-        )
-    )
+    settings = Settings(scenario="baseline", mode="ensemble", ensemble_size=2, draws=True)
+    assert {r.draw for r in Session(settings).runs} == {1, 2}  # historical's behaviour draws
+    settings = Settings(scenario=str(uncalibrated(tmp_path)), mode="ensemble", ensemble_size=2)
+    plain = Session(dataclasses.replace(settings, draws=True))
     assert {r.draw for r in plain.runs} == {0}  # no calibration: seeds only
 
 
@@ -101,3 +114,20 @@ def test_a_scenario_file_and_replace_can_name_a_draw(tmp_path):
     )
     with pytest.raises(Exception, match=r"draw = 0\.5 must be an integer"):
         load_scenario("historical").with_draw(0.5)
+
+
+def test_baseline_takes_the_behaviour_posterior_of_historical_and_nothing_else(tmp_path):
+    posterior = pd.read_parquet(CALIBRATED / "historical" / "posterior.parquet")
+    fifth = posterior[posterior["draw"] == 5].iloc[0]
+    drawn, written = load_scenario("baseline", draw=5), load_scenario("baseline", calibration=False)
+    assert drawn["departure_choice"]["elasticity"] == fifth["departure_choice.elasticity"]
+    assert drawn["enforcement"]["us_border"] == fifth["enforcement.us_border"]
+    changed = {k for k, v in drawn.to_dict().items() if v != written.to_dict()[k]}
+    assert changed == {"enforcement", "beliefs", "departure_choice", "border_choice"}  # no push
+    # the committed behaviour.toml is what calibrate writes from the committed parameters.toml
+    copy = tmp_path / "historical"
+    shutil.copytree(CALIBRATED / "historical", copy)
+    (copy / "behaviour.toml").unlink()
+    committed = (CALIBRATED / "historical" / "behaviour.toml").read_text()
+    assert write_behaviour(copy).read_text() == committed
+    assert "push." not in committed and "policies." not in committed
