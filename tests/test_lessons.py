@@ -79,9 +79,9 @@ def test_every_highlight_is_drawn(name):
 
 def test_the_late_2023_lesson_shows_the_surge():
     """Teacher notes of lesson 5: from mid-December 2023 to the end of February 2024 Mexico's
-    apprehensions more than double while US encounters over 30 days fall, but by far less than
-    the ~50% seed 004 reports (fewer set out and the apprehended are deported or relocated,
-    while the appointments of the people waiting in northern Mexico go on)."""
+    apprehensions more than double while US encounters over 30 days fall (fewer set out and the
+    apprehended are deported or relocated, while the appointments of the people waiting in
+    northern Mexico go on)."""
     room = walked("05_late_2023_natural_experiment")
     session = room.session
     start = session.start
