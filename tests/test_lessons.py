@@ -252,7 +252,8 @@ def _cells(page: str) -> list[list[str]]:
 def test_the_worksheet_reads_back_with_signs_decimals_and_readable_names():
     room = walked("03_temporary_worker_visas")
     rows = _cells(room.worksheet())
-    relative = [r[-1] for r in rows if r and r[-1].endswith("%") and r[0] != "outcome"]
+    both = rows + _cells(walked("02_enforcement_and_the_balloon").worksheet())  # falls and rises
+    relative = [r[-1] for r in both if r and r[-1].endswith("%") and r[0] != "outcome"]
     assert relative and all(re.fullmatch(r"[+-]\d+\.\d%", x) for x in relative), relative
     assert any(x.startswith("-") for x in relative) and any(x.startswith("+") for x in relative)
     mexican = next(r for r in rows if r[0] == "US border encounters: Mexican")

@@ -160,10 +160,11 @@ def test_migration_hump_raises_departures_during_the_lag():
 
 def test_balloon_effect_southern_border_enforcement_moves_crossings_to_tabasco():
     # Policing Chiapas and the Guatemala–Mexico crossings makes the route through Tabasco
-    # (El Ceibo → Tenosique, fewer checkpoint legs) relatively cheaper: flows move there.
+    # (El Ceibo → Tenosique, fewer checkpoint legs) relatively cheaper: flows move there, off
+    # the Chiapas roads (lesson 02's teacher notes).
     policy = full("mexico_southern_border")
     up(policy, flows(lambda e: (e.source == "el_ceibo") & (e.target == "tenosique")))
-    down(policy, flows(lambda e: (e.source == "tapachula") & (e.target == "arriaga")))
+    down(policy, flows(lambda e: (e.source == "ciudad_cuauhtemoc") & (e.target == "juchitan")))
 
 
 def test_balloon_effect_rail_enforcement_moves_people_onto_the_roads():
