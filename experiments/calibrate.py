@@ -21,9 +21,10 @@ difference of the month-on-month changes), times the series' weight, summed.
 
 Written beside the calibration file: ``OUT/parameters.toml`` (the posterior median, the drivers'
 coefficients and provenance), ``OUT/posterior.parquet`` (equally weighted posterior draws),
-``OUT/push.csv`` (the drivers), ``OUT/trace.csv`` (every generation of the inference) and
-``OUT/fit.csv`` (observed and simulated at the posterior median). A scenario uses it with
-``calibration = "..."``, and its posterior draws with ``draw = k``.
+``OUT/push.csv`` (the drivers), ``OUT/trace.csv`` (every generation of the inference),
+``OUT/fit.csv`` (observed and simulated at the posterior median) and ``OUT/behaviour.toml``
+(the median and draws of the parameters another scenario can take: :func:`write_behaviour`).
+A scenario uses it with ``calibration = "..."``, and its posterior draws with ``draw = k``.
 """
 
 from __future__ import annotations

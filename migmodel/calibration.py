@@ -38,7 +38,12 @@ def calibrated(raw: dict[str, Any], path: Path, draw: int = 0) -> dict[str, Any]
         raise ScenarioError(f"{where}: needs a [parameters] table of name = value")
     if draw:  # the draw's values of the parameters this file sets
         drawn = _posterior_draw(path, data, draw)
-        values = {k: drawn.get(k, v) for k, v in values.items()}
+        missing = [k for k in values if k not in drawn]
+        if missing:
+            raise ScenarioError(
+                f"{where}: its posterior has no column {missing[0]!r}, which [parameters] sets"
+            )
+        values = {k: drawn[k] for k in values}
     out = copy.deepcopy({k: v for k, v in raw.items() if k not in ("calibration", "draw")})
     for name, value in values.items():
         try:

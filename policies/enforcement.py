@@ -90,10 +90,10 @@ class MexicoSouthernBorder(EdgeEnforcement):
     """Mexico's southern border: Guatemala–Mexico crossings, checkpoints in Chiapas and Tabasco.
 
     Seed 004 credits Mexico's enforcement on its southern border with the fall in US crossings
-    of winter 2023–24 (an outcome after the data's end, left out on purpose). At intensity 1 the apprehension chance on
-    `mexico_south` legs is 5 times the baseline, smugglers charge 50% more, and a third of
-    those apprehended in Mexico who would have been released with a document are deported
-    instead (judgement).
+    of winter 2023–24 (an outcome after the data's end, left out on purpose). At intensity 1
+    the apprehension chance on `mexico_south` legs is 5 times the baseline, smugglers charge
+    50% more, and a third of those apprehended in Mexico who would have been released with a
+    document are deported instead (judgement).
     """
 
     name = "mexico_southern_border"

@@ -13,8 +13,10 @@ import pytest
 from experiments.calibrate import write_behaviour
 from experiments.sweepfile import load_sweep
 from migmodel import load_scenario
+from migmodel.calibration import calibrated
 from migmodel.cli import main
 from migmodel.compare import compare_scenarios
+from migmodel.inputs import ScenarioError
 
 CALIBRATED = Path(__file__).resolve().parent.parent / "experiments" / "calibration"
 SHORT = {"days": 40, "people_per_agent": 4000, "spinup_days": 30}
@@ -131,3 +133,14 @@ def test_baseline_takes_the_behaviour_posterior_of_historical_and_nothing_else(t
     committed = (CALIBRATED / "historical" / "behaviour.toml").read_text()
     assert write_behaviour(copy).read_text() == committed
     assert "push." not in committed and "policies." not in committed
+
+
+def test_a_calibration_file_setting_a_parameter_its_posterior_lacks_is_refused(tmp_path):
+    copy = tmp_path / "historical"
+    shutil.copytree(CALIBRATED / "historical", copy)
+    behaviour = copy / "behaviour.toml"
+    behaviour.write_text(behaviour.read_text() + '"route_choice.sensitivity" = 2.0\n')
+    plain = load_scenario("baseline", calibration=False).to_dict()
+    assert calibrated(plain, behaviour)["route_choice"]["sensitivity"] == 2.0  # the median: fine
+    with pytest.raises(ScenarioError, match=r"no column 'route_choice\.sensitivity'"):
+        calibrated(plain, behaviour, draw=1)
