@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from experiments import pattern_checks
-from experiments.limits import EDGE_MEANING, KNOWN_LIMITS
+from experiments.known_limits import EDGE_MEANING, KNOWN_LIMITS
 from experiments.observed import EVENTS, data_version
 from experiments.report_figures import LABEL
 
