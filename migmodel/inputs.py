@@ -74,7 +74,7 @@ class Number:
 
     def describe(self) -> str:
         """Return the allowed range with its unit, e.g. ``0 ≤ value ≤ 1 probability``."""
-        low, high = _fmt(self.low), _fmt(self.high)
+        low, high = range_end(self.low), range_end(self.high)
         unit = "" if self.unit in (f"{low}–{high}", f"{low}-{high}") else self.unit
         return f"{low} ≤ value ≤ {high} {unit}".rstrip()
 
@@ -161,7 +161,8 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _fmt(x: float) -> str:
+def range_end(x: float) -> str:
+    """Return an end of an allowed range as short text: ``0.5``, ``36600``, ``1e+08``."""
     return f"{x:g}" if abs(x) < 1e7 else f"{x:.3g}"
 
 
