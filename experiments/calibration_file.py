@@ -19,7 +19,9 @@ from migmodel.drivers import DriversModel, Shift
 from migmodel.inputs import (
     Number,
     ScenarioError,
+    Table,
     check_date,
+    check_numbers,
     check_text,
     read_toml,
     unknown_key,
@@ -41,29 +43,32 @@ KEYS = (
     "priors",
     "weights",
 )
-DRIVERS_KEYS = ("rounds", "damping", "error_sd", "trend_sd", "shift_sd", "shifts")
-ABC_KEYS = (
-    "population",
-    "generations",
-    "evaluations",
-    "quantile",
-    "people_per_agent",
-    "draws",
-    "seed",
-)
 ORIGIN = dt.date(2022, 3, 1)
 """The month the drivers' levels refer to: FY2022's middle less a month (the baseline's
 departures stand for FY2022, so push 1 is FY2022's level)."""
 
-COUNT = Number(0, 0, 100_000, "", "count", integer=True)
-SCALE = Number(200, 1, 100_000, "people", "people per agent", integer=True)
-
-
-ABC_NUMBERS = {
-    "people_per_agent": SCALE,
-    "quantile": Number(0.5, 0.01, 1, "", "tolerance: quantile of the last distances"),
+SCALE = Number(200, 1, 100_000, "people", "people per agent of the fit's runs", integer=True)
+"""``people_per_agent``: the scale of the drivers fit's runs."""
+DRIVERS = {
+    "rounds": Number(4, 0, 100_000, "", "rounds of the drivers fit", integer=True),
+    "damping": Number(0.9, 0, 1, "per month", "trend damping"),
+    "error_sd": Number(0.25, 0.01, 10, "log", "standard deviation of a figure's log error"),
+    "trend_sd": Number(0.5, 0.01, 10, "log a year", "prior standard deviation of each trend"),
+    "shift_sd": Number(1.0, 0.01, 10, "log", "prior standard deviation of each shift"),
 }
-"""The ``[abc]`` settings that are not counts."""
+"""The ``[drivers]`` numbers: the fit's rounds, its trends' damping, its Gaussian priors."""
+ABC = {
+    "population": Number(100, 0, 100_000, "", "particles per generation", integer=True),
+    "generations": Number(8, 0, 100_000, "", "the most generations", integer=True),
+    "evaluations": Number(2000, 0, 100_000, "", "the most model evaluations", integer=True),
+    "quantile": Number(0.5, 0.01, 1, "", "tolerance: quantile of the last distances"),
+    "people_per_agent": Number(
+        2000, 1, 100_000, "people", "people per agent of the inference's runs", integer=True
+    ),
+    "draws": Number(100, 0, 100_000, "", "posterior draws kept", integer=True),
+    "seed": Number(1, 0, 100_000, "", "the sampler's seed", integer=True),
+}
+"""The ``[abc]`` settings (:class:`Inference`), each with its default."""
 
 
 class CalibrationError(ScenarioError):
@@ -72,15 +77,18 @@ class CalibrationError(ScenarioError):
 
 @dataclass(frozen=True)
 class Inference:
-    """ABC-SMC settings: particles per generation, limits, the runs' scale, draws kept."""
+    """ABC-SMC settings: particles per generation, limits, the runs' scale, draws kept.
 
-    population: int = 100
-    generations: int = 8
-    evaluations: int = 2000
-    quantile: float = 0.5
-    people_per_agent: int = 2000
-    draws: int = 100
-    seed: int = 1
+    Declared, with their defaults, in :data:`ABC`.
+    """
+
+    population: int
+    generations: int
+    evaluations: int
+    quantile: float
+    people_per_agent: int
+    draws: int
+    seed: int
 
 
 @dataclass(frozen=True)
@@ -170,7 +178,8 @@ def load_calibration(path: str | Path) -> Calibration:
     raw = read_toml(path, CalibrationError)
     try:
         _known("calibration", raw, KEYS)
-        drivers, abc = _table(raw, "drivers", DRIVERS_KEYS), _table(raw, "abc", ABC_KEYS)
+        drivers = check_numbers("[drivers]", raw.get("drivers", {}), DRIVERS, ("shifts",))
+        abc = check_numbers("[abc]", raw.get("abc", {}), ABC)
         return Calibration(
             name=check_text("name", raw.get("name", path.stem)),
             description=check_text("description", raw.get("description", "")),
@@ -180,18 +189,16 @@ def load_calibration(path: str | Path) -> Calibration:
             ),
             fit_until=_month("fit_until", raw.get("fit_until")),
             run_until=check_date("run_until", raw.get("run_until", "2023-09-30")),
-            people_per_agent=SCALE.check("people_per_agent", raw.get("people_per_agent", 200)),
+            people_per_agent=SCALE.check(
+                "people_per_agent", raw.get("people_per_agent", SCALE.default)
+            ),
             seeds=_seeds(raw.get("seeds", [1, 2])),
             out=_out(path, raw.get("out", path.stem)),
-            driver_rounds=COUNT.check("[drivers] rounds", drivers.get("rounds", 4)),
-            damping=Number(0.9, 0, 1, "per month", "trend damping").check(
-                "[drivers] damping", drivers.get("damping", 0.9)
-            ),
-            drivers_prior=_drivers_prior(drivers),
+            driver_rounds=drivers["rounds"],
+            damping=drivers["damping"],
+            drivers_prior={k: drivers[f"{k}_sd"] for k in ("error", "trend", "shift")},
             shifts=tuple(_shift(i, s) for i, s in enumerate(_list(drivers, "shifts"))),
-            abc=Inference(
-                **{k: ABC_NUMBERS.get(k, COUNT).check(f"[abc] {k}", v) for k, v in abc.items()}
-            ),
+            abc=Inference(**abc),
             priors=_priors(raw.get("priors", {})),
             weights=_weights(raw.get("weights", {})),
             source=path.resolve(),
@@ -206,34 +213,11 @@ def _known(where: str, raw: dict[str, Any], keys: tuple[str, ...]) -> None:
             raise CalibrationError(unknown_key(where, key, keys))
 
 
-def _table(raw: dict[str, Any], key: str, keys: tuple[str, ...]) -> dict[str, Any]:
-    table = raw.get(key, {})
-    if not isinstance(table, dict):
-        raise CalibrationError(f"[{key}] must be a table of {', '.join(keys)}")
-    _known(f"[{key}]", table, keys)
-    return table
-
-
 def _list(table: dict[str, Any], key: str) -> list[Any]:
     value = table.get(key, [])
     if not isinstance(value, list):
         raise CalibrationError(f"{key} = {value!r:.40} must be a list of [[drivers.{key}]] tables")
     return value
-
-
-DRIVERS_PRIOR = {
-    "error": Number(0.25, 0.01, 10, "log", "standard deviation of a figure's log error"),
-    "trend": Number(0.5, 0.01, 10, "log a year", "prior standard deviation of each trend"),
-    "shift": Number(1.0, 0.01, 10, "log", "prior standard deviation of each shift"),
-}
-"""The drivers fit's Gaussian priors (``[drivers] error_sd, trend_sd, shift_sd``)."""
-
-
-def _drivers_prior(drivers: dict[str, Any]) -> dict[str, float]:
-    return {
-        name: number.check(f"[drivers] {name}_sd", drivers.get(f"{name}_sd", number.default))
-        for name, number in DRIVERS_PRIOR.items()
-    }
 
 
 def _shift(i: int, raw: Any) -> Shift:
@@ -275,15 +259,17 @@ def _priors(raw: Any) -> dict[str, tuple[float, float]]:
     return out
 
 
+WEIGHTS = Table(
+    tuple(s for s in SERIES if s != "encounters_fy_nationality"),
+    Number(1, 0, 100, "", "weight of the series' distance"),
+    {},
+    "the weight of each series in the distance the fit minimises",
+)
+"""``[weights]``: series = weight; a series not given is not fitted."""
+
+
 def _weights(raw: Any) -> dict[str, float]:
-    allowed = [s for s in SERIES if s != "encounters_fy_nationality"]
-    if not isinstance(raw, dict):
-        raise CalibrationError(f"[weights] must be a table of series = weight ({allowed})")
-    out = {}
-    for series, weight in raw.items():
-        if series not in allowed:
-            raise CalibrationError(unknown_key("[weights]", series, allowed))
-        out[series] = Number(1, 0, 100, "", "weight").check(f"[weights] {series}", weight)
+    out = WEIGHTS.check("weights", raw)
     if not out:
         raise CalibrationError("[weights] must give at least one series a weight")
     return out

@@ -58,31 +58,49 @@ def figures(
     monthly: dict[str, pd.DataFrame],
     posterior: pd.DataFrame,
 ) -> dict[str, str]:
-    """Draw the report's figures into ``folder``; return their paths, relative to it."""
-    files = {}
+    """Draw the report's figures into ``folder``; return their paths, relative to it.
+
+    Args:
+        folder: where the PNG files go.
+        targets: the observed targets (:func:`experiments.observed.observed`).
+        tables: each fit's predictive table, ``calibrated`` first.
+        monthly: each fit's monthly band (:func:`monthly_band`).
+        posterior: the calibrated fit's posterior draws, one column per parameter.
+    """
     obs_month = targets[targets["series"] == "encounters_month"]
     obs_month = obs_month.assign(month=pd.to_datetime(obs_month["period"] + "-01"))
+    return {
+        "monthly": _monthly(folder, obs_month, monthly),
+        "fiscal_years": _fiscal_years(folder, tables),
+        "other": _other(folder, tables["calibrated"]),
+        "responses": _responses(folder, tables),
+        "forecasts": _forecasts(folder, obs_month, monthly),
+        "posterior": _posterior(folder, posterior),
+    }
+
+
+def _monthly(folder: Path, observed: pd.DataFrame, monthly: dict[str, pd.DataFrame]) -> str:
+    """Monthly encounters: every fit's 90% band and median beside the data."""
     fig, ax = plt.subplots(figsize=(10, 4.2))
-    colours = COLOURS
     for name, band in monthly.items():
         ax.fill_between(
             band.index,
             band["low"]["total"],
             band["high"]["total"],
-            color=colours[name],
+            color=COLOURS[name],
             alpha=0.25,
             lw=0,
         )
         ax.plot(
             band.index,
             band["median"]["total"],
-            color=colours[name],
+            color=COLOURS[name],
             label=f"simulated, {name.replace('_', ' ')} (band: 90%, draws × seeds)",
         )
-    ax.plot(obs_month["month"], obs_month["observed"], "k.-", lw=1, ms=3, label="observed (CBP)")
+    ax.plot(observed["month"], observed["observed"], "k.-", lw=1, ms=3, label="observed (CBP)")
     ax.axvline(pd.Timestamp("2023-10-01"), color="grey", ls=":")
     for name in ("origin_2021", "origin_2022"):
-        ax.axvline(pd.Timestamp(f"{name[-4:]}-10-01"), color=colours[name], ls=":")
+        ax.axvline(pd.Timestamp(f"{name[-4:]}-10-01"), color=COLOURS[name], ls=":")
     ax.text(
         pd.Timestamp("2023-10-15"),
         ax.get_ylim()[1] * 0.92,
@@ -93,8 +111,11 @@ def figures(
     ax.set_ylabel("US southwest-border encounters a month")
     ax.legend(fontsize=8, loc="upper left")
     ax.grid(alpha=0.3)
-    files["monthly"] = save(fig, folder / "monthly_encounters.png")
+    return save(fig, folder / "monthly_encounters.png")
 
+
+def _fiscal_years(folder: Path, tables: dict[str, pd.DataFrame]) -> str:
+    """Encounters by fiscal year, one panel per flow pattern: each fit's interval, the data."""
     fig, axes = plt.subplots(1, 4, figsize=(12, 3.4), sharex=True)
     for ax, pattern in zip(axes, FLOW_PATTERNS, strict=True):
         for k, (name, table) in enumerate(tables.items()):
@@ -106,7 +127,7 @@ def figures(
                 yerr=[rows["simulated"] - rows["low"], rows["high"] - rows["simulated"]],
                 fmt="o",
                 ms=4,
-                color=colours[name],
+                color=COLOURS[name],
                 label=f"simulated, {name.replace('_', ' ')}",
             )
         rows = tables["calibrated"]
@@ -123,15 +144,17 @@ def figures(
         ax.yaxis.set_major_formatter(lambda v, _: f"{v / 1e3:.0f}k")
     axes[0].set_ylabel("US encounters by fiscal year")
     axes[0].legend(fontsize=7)
-    files["fiscal_years"] = save(fig, folder / "fiscal_years_by_pattern.png")
+    return save(fig, folder / "fiscal_years_by_pattern.png")
 
+
+def _other(folder: Path, table: pd.DataFrame) -> str:
+    """Darién crossings, apprehensions in Mexico and deaths: the calibrated fit and the data."""
     series = [
         ("darien_year", "Darién crossings"),
         ("mexico_year", "apprehensions in Mexico"),
         ("deaths_year", "dead and missing"),
     ]
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
-    table = tables["calibrated"]
     for ax, (name, title) in zip(axes, series, strict=True):
         rows = table[table["series"] == name]
         labels = [
@@ -144,7 +167,7 @@ def figures(
             x + 0.2,
             rows["simulated"],
             0.4,
-            color=colours["calibrated"],
+            color=COLOURS["calibrated"],
             label="simulated",
             yerr=[rows["simulated"] - rows["low"], rows["high"] - rows["simulated"]],
         )
@@ -152,8 +175,12 @@ def figures(
         ax.set_title(title, fontsize=10)
         ax.grid(alpha=0.3, axis="y")
     axes[0].legend(fontsize=8)
-    files["other"] = save(fig, folder / "darien_mexico_deaths.png")
+    return save(fig, folder / "darien_mexico_deaths.png")
 
+
+def _responses(folder: Path, tables: dict[str, pd.DataFrame]) -> str:
+    """The policy responses observed, and simulated by each fit whose runs reach them."""
+    table = tables["calibrated"]
     fig, ax = plt.subplots(figsize=(6, 3.4))
     names = list(EVENTS)
     x = np.arange(len(names))
@@ -169,7 +196,7 @@ def figures(
             x + k * 0.27,
             rows["simulated"],
             0.27,
-            color=colours[name],
+            color=COLOURS[name],
             yerr=[rows["simulated"] - rows["low"], rows["high"] - rows["simulated"]],
             label=f"simulated, {name.replace('_', ' ')}",
         )
@@ -179,10 +206,7 @@ def figures(
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     ax.legend(fontsize=7)
     ax.grid(alpha=0.3, axis="y")
-    files["responses"] = save(fig, folder / "policy_responses.png")
-    files["forecasts"] = _forecasts(folder, obs_month, monthly)
-    files["posterior"] = _posterior(folder, posterior)
-    return files
+    return save(fig, folder / "policy_responses.png")
 
 
 def _forecasts(folder: Path, observed: pd.DataFrame, monthly: dict[str, pd.DataFrame]) -> str:

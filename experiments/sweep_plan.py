@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import json
@@ -22,9 +21,8 @@ import numpy as np
 
 from experiments import report_text
 from experiments.designs import Axis, Design, count, points
-from migmodel.addressing import set_parameter
 from migmodel.inputs import Number, ScenarioError
-from migmodel.scenario import Scenario, scenario_from_dict
+from migmodel.scenario import Scenario
 
 KINDS = {"levers": "lever", "uncertainties": "uncertainty"}
 """The tables of a sweep file that hold factors, and the kind of factor each holds."""
@@ -177,19 +175,12 @@ class Sweep:
         return count(self.design, [f.axis() for f in self.factors])
 
     def scenario(self, values: Mapping[str, float]) -> Scenario:
-        """Return the base scenario with the factors set to ``values``, validated."""
-        base = self.base.with_draw(int(values["draw"])) if "draw" in values else self.base
-        raw = base.to_dict()
-        for factor in self.factors:
-            if factor.name == "draw":  # set above, with the calibration's values
-                continue
-            value = values[factor.name]
-            set_parameter(raw, factor.name, int(value) if factor.number.integer else float(value))
-        return dataclasses.replace(
-            scenario_from_dict(raw, source=base.source),
-            calibration=base.calibration,
-            draw=base.draw,
-        )
+        """Return the base scenario with the factors set to ``values``, validated.
+
+        The factors are set by name with :meth:`~migmodel.scenario.Scenario.set`; a ``draw``
+        factor takes the calibration's posterior draw first.
+        """
+        return self.base.set({f.name: values[f.name] for f in self.factors})
 
     def spec(self) -> dict[str, Any]:
         """Return everything that decides the runs and their results, as JSON-ready data."""

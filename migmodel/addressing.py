@@ -6,6 +6,7 @@ resolves to a declared :class:`~migmodel.inputs.Number` with its unit, range and
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 from migmodel.inputs import Number, ScenarioError, Table, unknown_key
@@ -63,6 +64,18 @@ def parameter(name: str) -> Number:
     if len(parts) != 1:
         raise ScenarioError(f"{name}: {parts[0]} is a single number; name it as {parts[0]}")
     return spec
+
+
+def plain_number(spec: Number, value: Any) -> Any:
+    """Return ``value`` as a plain Python number (an integer where the parameter is whole).
+
+    NumPy numbers (as other tools pass them) become floats or ints; anything else is left
+    for the parameter's check to refuse with its message.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return value
+    value = float(value)
+    return int(value) if spec.integer and value.is_integer() else value
 
 
 def policy_instance(text: str) -> tuple[str, int | None]:

@@ -12,7 +12,7 @@ import pandas as pd
 from rich.markup import escape
 from rich.table import Table
 
-from migmodel.inputs import Number
+from migmodel.inputs import Number, range_end
 from migmodel.measures import MAIN_MEASURES, STOCKS
 from migmodel.policy import Policy
 from migmodel.results import Results
@@ -77,7 +77,7 @@ def parameter_table(scenario: Scenario) -> Table:
                 name,
                 f"{value:g}",
                 f"{default:g}",
-                f"{_fmt_range(number.low)} – {_fmt_range(number.high)}",
+                f"{range_end(number.low)} – {range_end(number.high)}",
                 number.unit,
                 escape(help_text),
             )
@@ -140,7 +140,3 @@ def difference_table(
             *([f"{row['from_draws']:.0%}"] if draws else []),
         )
     return table
-
-
-def _fmt_range(x: float) -> str:
-    return f"{x:g}" if abs(x) < 1e7 else f"{x:.3g}"

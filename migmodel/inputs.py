@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,7 @@ class Number:
 
     def describe(self) -> str:
         """Return the allowed range with its unit, e.g. ``0 ≤ value ≤ 1 probability``."""
-        low, high = _fmt(self.low), _fmt(self.high)
+        low, high = range_end(self.low), range_end(self.high)
         unit = "" if self.unit in (f"{low}–{high}", f"{low}-{high}") else self.unit
         return f"{low} ≤ value ≤ {high} {unit}".rstrip()
 
@@ -107,6 +108,34 @@ class Table:
         if problems:
             raise ScenarioError.of(problems)
         return out
+
+
+def check_numbers(
+    where: str, value: Any, declared: Mapping[str, Number], others: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Return a table of declared numbers, each checked, the ones not given at their default.
+
+    For a table whose keys each hold a number of its own kind (a calibration file's ``[abc]``);
+    a :class:`Table` holds numbers of one kind.
+
+    Args:
+        where: the table's name in messages, e.g. ``[abc]``.
+        value: the table as read.
+        declared: each number the table may hold.
+        others: keys of other values it may hold, returned as given (where given).
+
+    Raises:
+        ScenarioError: ``value`` is not a table, holds an unknown key, or a value its number
+            refuses; the message names the key and what is allowed.
+    """
+    keys = (*declared, *others)
+    if not isinstance(value, dict):
+        raise ScenarioError(f"{where} must be a table of {', '.join(keys)}")
+    for key in value:
+        if key not in keys:
+            raise ScenarioError(unknown_key(where, key, keys))
+    out = {k: n.check(f"{where} {k}", value.get(k, n.default)) for k, n in declared.items()}
+    return out | {k: value[k] for k in others if k in value}
 
 
 def unknown_key(where: str, key: str, allowed: tuple[str, ...] | list[str]) -> str:
@@ -161,7 +190,8 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _fmt(x: float) -> str:
+def range_end(x: float) -> str:
+    """Return an end of an allowed range as short text: ``0.5``, ``36600``, ``1e+08``."""
     return f"{x:g}" if abs(x) < 1e7 else f"{x:.3g}"
 
 

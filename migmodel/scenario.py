@@ -8,6 +8,13 @@ with ``extends = "baseline"`` and override only some keys. ``drivers`` names a C
 push by nationality (:mod:`migmodel.drivers`); ``calibration`` names a file written by
 ``migmodel calibrate`` whose values are set on top of the file's own.
 
+This module validates a scenario and holds it. Each other job has its own module:
+
+* :mod:`migmodel.parameters`: the parameter catalogue, :data:`PARAMETERS`;
+* :mod:`migmodel.scenario_files`: finding a file by name or path and following ``extends``;
+* :mod:`migmodel.addressing`: parameters by dotted name (``route_choice.sensitivity``);
+* :mod:`migmodel.calibration`: a calibration file's values set on a scenario's data.
+
 Example::
 
     extends = "baseline"
@@ -21,14 +28,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo.files import check_path
-from migmodel.addressing import DRAW, parameter, policy_list, set_parameter
+from migmodel.addressing import DRAW, parameter, plain_number, policy_list, set_parameter
 from migmodel.calibration import calibrated
 from migmodel.drivers import load_drivers
 from migmodel.inputs import (
@@ -36,16 +41,24 @@ from migmodel.inputs import (
     ScenarioError,
     check_date,
     check_text,
-    read_toml,
     unknown_key,
 )
 from migmodel.parameters import PARAMETERS
 from migmodel.registry import validate_specs
+from migmodel.scenario_files import SCENARIO_DIR, builtin_scenarios, file_path, read_scenario
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "experiments" / "scenarios"
-"""The default folder of named scenarios: ``load_scenario("baseline")`` reads
-``baseline.toml`` there. Every function that looks names up takes another folder as an
-argument (``scenarios``)."""
+__all__ = [
+    "PARAMETERS",
+    "SCENARIO_DIR",
+    "TOP_KEYS",
+    "PolicySpec",
+    "Scenario",
+    "ScenarioError",
+    "builtin_scenarios",
+    "load_scenario",
+    "policy_list",
+    "scenario_from_dict",
+]
 
 TOP_KEYS = (
     "name",
@@ -147,7 +160,7 @@ class Scenario:
         raw = base.to_dict()
         for name, value in values.items():
             if name != "draw":
-                set_parameter(raw, name, _number(parameter(name), value))
+                set_parameter(raw, name, plain_number(parameter(name), value))
         changed = scenario_from_dict(raw, source=base.source)
         return dataclasses.replace(changed, calibration=base.calibration, draw=base.draw)
 
@@ -221,8 +234,7 @@ def load_scenario(
         ScenarioError: the file is missing, is not valid TOML, or holds an invalid value;
             the message names the file, the key, the value and what is allowed.
     """
-    path = _resolve(name_or_path, scenarios=scenarios)
-    raw = _read_with_extends(path, seen=(), scenarios=scenarios)
+    path, raw = read_scenario(name_or_path, scenarios)
     if not calibration:
         raw.pop("calibration", None)
     if draw:
@@ -231,11 +243,6 @@ def load_scenario(
         return scenario_from_dict(raw, source=path)
     except ScenarioError as err:
         raise ScenarioError.of(err.problems, f"{path.name}: ") from None
-
-
-def builtin_scenarios(scenarios: Path = SCENARIO_DIR) -> list[str]:
-    """Return the names of the scenarios in ``scenarios`` (by default the built-in ones)."""
-    return sorted(p.stem for p in scenarios.glob("*.toml"))
 
 
 def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scenario:
@@ -247,7 +254,7 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
     problems = [unknown_key("scenario", key, TOP_KEYS) for key in raw if key not in TOP_KEYS]
     policy_list(raw.get("policies", []))
     draw = DRAW.check("draw", raw.get("draw", 0))
-    calibration = _path("calibration", raw.get("calibration"), source)
+    calibration = file_path("calibration", raw.get("calibration"), source)
     if calibration is not None:
         raw = calibrated(raw, calibration, draw)
     elif draw:
@@ -267,7 +274,7 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
         problems.append("start is missing: give the first simulated day as YYYY-MM-DD")
     if problems:
         raise ScenarioError.of(problems)
-    network, drivers = (_path(key, raw.get(key), source) for key in ("network", "drivers"))
+    network, drivers = (file_path(key, raw.get(key), source) for key in ("network", "drivers"))
     if drivers is not None:
         load_drivers(drivers)  # a bad file is reported now, not when a run starts
     scenario = Scenario(
@@ -284,28 +291,6 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
     )
     validate_specs(scenario.policies)
     return scenario
-
-
-def _number(spec: Number, value: Any) -> Any:
-    """Return ``value`` as a plain Python number (an integer where the parameter is whole).
-
-    NumPy numbers (as other tools pass them) become floats or ints; anything else is left
-    for the parameter's check to refuse with its message.
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        return value
-    value = float(value)
-    return int(value) if spec.integer and value.is_integer() else value
-
-
-def _path(key: str, value: Any, source: Path | None) -> Path | None:
-    """Return a file named in a scenario, relative to the scenario file's folder."""
-    if value is None:
-        return None
-    path = check_path(check_text(key, value), ScenarioError)
-    if source is not None and not path.is_absolute():
-        path = (source.parent / path).resolve()
-    return path
 
 
 def _policy_spec(i: int, raw: Any) -> PolicySpec:
@@ -328,75 +313,3 @@ def _policy_spec(i: int, raw: Any) -> PolicySpec:
     )
     name = check_text(f"{where} name", raw["name"])
     return PolicySpec(name, start, end, ramp, params, announced)
-
-
-MAX_EXTENDS = 32
-"""The longest ``extends`` chain a scenario may have."""
-
-_PATH_KEYS = ("network", "drivers", "calibration")
-"""Keys naming files; relative paths are taken from the folder of the file that names them."""
-
-
-def _resolve(
-    name_or_path: str | Path, folder: Path | None = None, scenarios: Path = SCENARIO_DIR
-) -> Path:
-    """Return the scenario file a name (in ``scenarios``) or path (from ``folder``) means."""
-    text = str(name_or_path)
-    check_path(text, ScenarioError)
-    builtin = scenarios / f"{text}.toml"
-    if not text.endswith(".toml") and "/" not in text and builtin.is_file():
-        path = builtin
-    elif text.endswith(".toml") or "/" in text or (folder is None and Path(text).exists()):
-        path = Path(text).expanduser()
-        if folder is not None and not path.is_absolute():
-            path = folder / path
-    else:
-        names = ", ".join(builtin_scenarios(scenarios))
-        raise ScenarioError(f"no built-in scenario '{text}'; built-in: {names}")
-    if not path.is_file():
-        raise ScenarioError(f"{path}: no such scenario file")
-    return path.resolve()
-
-
-def _read_with_extends(
-    path: Path, seen: tuple[Path, ...], scenarios: Path = SCENARIO_DIR
-) -> dict[str, Any]:
-    if path in seen:
-        raise ScenarioError(f"{path.name}: extends itself in a loop")
-    if len(seen) >= MAX_EXTENDS:
-        raise ScenarioError(f"{path.name}: extends chain longer than {MAX_EXTENDS} files")
-    raw = read_toml(path)
-    for key in _PATH_KEYS:  # relative to this file, wherever the file extending it is
-        if isinstance(raw.get(key), str) and raw[key]:
-            raw[key] = str(_path(key, raw[key], path))
-    parent = raw.pop("extends", None)
-    if parent is None:
-        return raw
-    if not isinstance(parent, str):
-        raise ScenarioError(
-            f"{path.name}: extends = {parent!r:.40} must be a scenario name or path"
-        )
-    try:
-        base = _read_with_extends(
-            _resolve(parent, path.parent, scenarios), (*seen, path), scenarios
-        )
-    except ScenarioError as err:
-        if len(seen) > 3:  # a long chain: one file's name, not the whole chain's
-            raise
-        raise ScenarioError(f"{path.name}: extends = {parent!r:.60}: {err}") from None
-    return _merge(base, raw)
-
-
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Merge ``over`` onto ``base``: tables merge key by key, policies are appended."""
-    out = dict(base)
-    for key, value in over.items():
-        if key == "policies":
-            out[key] = [*policy_list(base.get(key, [])), *policy_list(value)]
-        elif isinstance(value, dict) and isinstance(base.get(key), dict):
-            out[key] = {**base[key], **value}
-        else:
-            out[key] = value
-    if "name" not in over:  # a child file is named after itself, not its parent
-        out.pop("name", None)
-    return out
