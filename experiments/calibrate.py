@@ -3,8 +3,8 @@
 A calibration file (``experiments/calibration/*.toml``; format in its ``README.md``) names a
 base scenario, the last month of data the fit may use (``fit_until``), the drivers model's
 dated shifts, the priors of the uncertain parameters, the inference's settings and the weight
-of each target series of :mod:`experiments.observed`. The fit has two stages, both run on a Dask
-cluster (local, or a scheduler's address):
+of each target series of :mod:`experiments.observed`. The fit has two stages, both run on one
+Dask cluster (local, or a scheduler's address; :mod:`experiments.evaluator`):
 
 1. **Drivers** (:mod:`migmodel.drivers`): per nationality a level, a trend and dated shifts,
    fitted in the logarithm to US encounters by nationality and fiscal year and to monthly
@@ -29,9 +29,7 @@ A scenario uses it with ``calibration = "..."``, and its posterior draws with ``
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import hashlib
 import json
 import tempfile
 from pathlib import Path
@@ -42,15 +40,18 @@ import pandas as pd
 from rich.console import Console
 
 from experiments.calibration_file import Calibration, CalibrationError, load_calibration
-from experiments.observed import EVENTS, data_version, measured, observed
+from experiments.evaluator import Job, evaluator
+from experiments.fitting import compare, objective, trim
+from experiments.inference import infer
+from experiments.observed import data_version, measured, observed
 from migmodel.calibration import calibrated
 from migmodel.drivers import DriversModel
 from migmodel.inputs import read_toml
 from migmodel.outputs import staged
 from migmodel.patterns import NATIONALITIES
 from migmodel.results import Results
-from migmodel.scenario import Scenario, scenario_from_dict
-from migmodel.simulate import __version__, run
+from migmodel.scenario import scenario_from_dict
+from migmodel.simulate import __version__
 
 __all__ = [
     "Calibration",
@@ -62,54 +63,6 @@ __all__ = [
     "recorded",
     "reproduce",
 ]
-
-
-# ------------------------------------------------------------------------------ objective
-def period_end(series: str, period: str) -> str:
-    """Return the last month (``YYYY-MM``) a target's period covers."""
-    if series == "response":
-        return EVENTS[period][1]
-    if series.startswith("encounters_fy"):
-        return f"{period}-09"
-    if series == "encounters_month":
-        return period
-    return f"{period[:4]}-12"  # calendar years and 2019-Q4
-
-
-def compare(targets: pd.DataFrame, sim: pd.DataFrame, fit_until: str) -> pd.DataFrame:
-    """Join observed and simulated figures; mark which targets are in the fit window."""
-    table = targets.merge(sim, on=["series", "period", "group"], how="inner")
-    ends = [period_end(s, p) for s, p in zip(table["series"], table["period"], strict=True)]
-    table["in_sample"] = np.array(ends) <= fit_until
-    table["error"] = np.where(
-        table["series"] == "response",
-        table["simulated"] - table["observed"],
-        table["simulated"] / table["observed"] - 1,
-    )
-    return table
-
-
-def losses(series: pd.Series, simulated: pd.Series, observed_: pd.Series) -> np.ndarray:
-    """Return each target's loss: squared log ratio, or squared difference for responses.
-
-    The ratio is bounded at a factor of 10 either way, so that one zero (a few agents' deaths
-    at a coarse scale) cannot outweigh every other target.
-    """
-    sim, obs = np.nan_to_num(simulated.to_numpy(float)), observed_.to_numpy(float)
-    ratio = np.clip(sim / obs, 0.1, 10.0)
-    return np.where(series.to_numpy() == "response", (sim - obs) ** 2, np.log(ratio) ** 2)
-
-
-def objective(table: pd.DataFrame, weights: dict[str, float]) -> tuple[float, dict[str, float]]:
-    """Return the objective and its terms, from :func:`compare`'s in-sample rows."""
-    rows = table[table["in_sample"]]
-    loss = pd.Series(losses(rows["series"], rows["simulated"], rows["observed"]), rows.index)
-    terms = {}
-    for series, weight in weights.items():
-        mine = loss[rows["series"] == series]
-        if len(mine):
-            terms[series] = float(weight * mine.mean())
-    return float(sum(terms.values())), terms
 
 
 # ------------------------------------------------------------------------------ the fit
@@ -130,17 +83,14 @@ def calibrate(
         targets: the figures to fit (default :func:`~experiments.observed.observed`; tests give
             figures simulated with known parameters).
     """
-    from experiments.inference import infer
-    from experiments.sweep import dask_client
-
     console = console or Console(stderr=True, highlight=False)
     targets = observed() if targets is None else targets
     start = _now()
     with (
         tempfile.TemporaryDirectory() as tmp,
-        dask_client(workers, scheduler, console) as (client, how),
+        evaluator(workers, scheduler, console) as runner,
     ):
-        console.print(f"calibrating {calibration.name} on a {how}")
+        console.print(f"calibrating {calibration.name} on a {runner.described}")
         drivers_file = Path(tmp) / "push.csv"
         values = calibration.start_values()
 
@@ -149,15 +99,13 @@ def calibrate(
         ) -> tuple[pd.DataFrame, pd.DataFrame]:
             calibration.write_drivers(coefficients, drivers_file)
             scenario = calibration.scenario(point, drivers_file)
-            seeds = list(calibration.seeds)
-            futures = client.map(_measure_one, [scenario] * len(seeds), seeds, pure=False)
-            runs = client.gather(futures)
+            runs = runner.map([Job(scenario, seed, trim) for seed in calibration.seeds])
             table = compare(targets, measured(runs), calibration.fit_until)
             return table, encounters_by_month(runs)
 
         coefficients = fit_drivers(calibration, values, evaluate, console)
         calibration.write_drivers(coefficients, drivers_file)
-        posterior, settings = infer(calibration, drivers_file, targets, client, console)
+        posterior, settings = infer(calibration, drivers_file, targets, runner, console)
         point = posterior.drop(columns="draw").median().to_dict() if len(posterior) else values
         table = evaluate(coefficients, point)[0]
     return _write(calibration, coefficients, point, posterior, table, settings, start)
@@ -241,14 +189,6 @@ def encounters_by_month(runs: list[Results]) -> pd.DataFrame:
             .reindex(columns=list(NATIONALITIES), fill_value=0.0)
         )
     return pd.concat(frames).groupby(level=0).sum() / len(frames)
-
-
-def _measure_one(scenario: Scenario, seed: int) -> Results:
-    """Run one seed (on a worker) and return its results without the tables not measured."""
-    results = run(scenario, seed)
-    return dataclasses.replace(
-        results, journeys=results.journeys.iloc[:0], edge_flows=results.edge_flows.iloc[:0]
-    )
 
 
 # ------------------------------------------------------------------------------ writing
@@ -358,15 +298,10 @@ def reproduce(calibration: Calibration) -> tuple[float, pd.DataFrame]:
     raw["people_per_agent"] = recorded(calibration)["people_per_agent"]
     raw["days"] = (calibration.run_until - calibration.base.start).days + 1
     scenario = scenario_from_dict(raw, source=calibration.base.source)
-    runs = [_measure_one(scenario, seed) for seed in calibration.seeds]
+    with evaluator(0) as runner:  # in this process
+        runs = runner.map([Job(scenario, seed, trim) for seed in calibration.seeds])
     table = compare(observed(), measured(runs), calibration.fit_until)
     return objective(table, calibration.weights)[0], table
-
-
-def draw_seed(values: dict[str, float]) -> int:
-    """Return a run seed fixed by parameter values (the same values, the same seed)."""
-    text = json.dumps({k: round(float(v), 12) for k, v in sorted(values.items())})
-    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
 
 
 def _now() -> str:

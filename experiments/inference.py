@@ -13,7 +13,7 @@ With ``generations = 1`` it is rejection ABC: the prior's draws whose distance i
 in 13 dimensions the importance weights of later generations concentrated on a few particles
 (an effective sample size of 1.1 of 80 after four generations).
 
-The distance is the calibration's objective (:func:`experiments.calibrate.objective`): the
+The distance is the calibration's objective (:func:`experiments.fitting.objective`): the
 weighted mean squared log ratio of simulated to observed over the in-sample targets. Priors
 are uniform over each ``[priors]`` range. Each evaluation runs one seed, fixed by the
 parameter values, so seed noise is part of what ABC accounts for. The final population is
@@ -37,8 +37,9 @@ import numpy as np
 import pandas as pd
 from rich.console import Console
 
-from experiments.calibrate import _measure_one, draw_seed, losses, period_end
 from experiments.calibration_file import Calibration
+from experiments.evaluator import Evaluator, Job, perform
+from experiments.fitting import draw_seed, losses, period_end, trim
 from experiments.observed import measured
 
 
@@ -46,10 +47,10 @@ def infer(
     calibration: Calibration,
     drivers: Path,
     targets: pd.DataFrame,
-    client: Any,
+    runner: Evaluator,
     console: Console,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Run ABC-SMC on ``client``; return the posterior draws and the settings to record.
+    """Run ABC-SMC where ``runner`` runs; return the posterior draws and the settings to record.
 
     Returns:
         A table with a ``draw`` column (1, 2, ...) and one column per prior, and a dict of
@@ -70,7 +71,7 @@ def infer(
     )
     model = partial(_simulate, calibration=calibration, drivers=drivers, keys=keys, names=names)
     distance = partial(_distance, series=keys["series"], weights=calibration.weights)
-    sampler = pyabc.sampler.DaskDistributedSampler(client, batch_size=1)
+    sampler = _sampler(runner)
     np.random.seed(abc.seed)  # noqa: NPY002 (pyabc draws from the global generator)
     eps = pyabc.QuantileEpsilon(alpha=abc.quantile)
     smc = pyabc.ABCSMC(
@@ -119,6 +120,15 @@ def infer(
     return posterior, settings
 
 
+def _sampler(runner: Evaluator) -> Any:
+    """Return pyabc's sampler for the evaluator: its Dask client's, or this process's."""
+    import pyabc
+
+    if runner.client is None:
+        return pyabc.sampler.SingleCoreSampler()
+    return pyabc.sampler.DaskDistributedSampler(runner.client, batch_size=1)
+
+
 def _in_sample(calibration: Calibration, targets: pd.DataFrame) -> pd.DataFrame:
     """Return the weighted series' targets inside the fit window, in a fixed order."""
     ends = [period_end(s, p) for s, p in zip(targets["series"], targets["period"], strict=True)]
@@ -138,7 +148,7 @@ def _simulate(
     """Run the model at ``parameters`` (on a worker); return the in-sample figures."""
     values = {name: float(parameters[f"p{i}"]) for i, name in enumerate(names)}
     scenario = calibration.scenario(values, drivers, calibration.abc.people_per_agent)
-    sim = measured([_measure_one(scenario, draw_seed(values))])
+    sim = measured([perform(Job(scenario, draw_seed(values), trim))])
     table = keys.merge(sim, on=["series", "period", "group"], how="left")
     return {"sim": table["simulated"].to_numpy(float)}
 

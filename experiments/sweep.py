@@ -1,26 +1,24 @@
 """Run a sweep on Dask: every point × seed through :func:`migmodel.run`, each run recorded at once.
 
-The same code runs on a local cluster (``workers`` processes on this machine, one thread each:
-the model holds Python's GIL, so threads would not run in parallel) and on an existing
-cluster given its scheduler's address. Each run is one Dask task; the client writes each
-result to the folder's Parquet dataset as soon as it arrives (:mod:`experiments.dataset`),
-so a sweep stopped at any moment keeps every finished run, and ``resume`` runs only the
-missing ones. Seeds come from the sweep file alone, never from time or from which worker ran
-what, so the results do not depend on the number of workers or on the cluster.
+The runs go to an evaluator (:mod:`experiments.evaluator`): a local cluster (``workers``
+processes on this machine, one thread each: the model holds Python's GIL, so threads would not
+run in parallel) or an existing cluster given its scheduler's address. Each run is one Dask
+task; the client writes each result to the folder's Parquet dataset as soon as it arrives
+(:mod:`experiments.dataset`), so a sweep stopped at any moment keeps every finished run, and
+``resume`` runs only the missing ones. Seeds come from the sweep file alone, never from time
+or from which worker ran what, so the results do not depend on the number of workers or on
+the cluster.
 
 A run that raises is recorded with its error (``status=failed``) and the sweep goes on.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import logging
 import os
-import resource
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,15 +37,13 @@ from rich.progress import (
 from rich.table import Table
 
 from experiments import dataset
+from experiments.evaluator import evaluator, worker_name
 from experiments.sweep_plan import Run, Sweep, SweepError
 from experiments.sweepfile import load_sweep
 from migmodel.compare import outcomes
 from migmodel.results import Results
 from migmodel.scenario import Scenario
 from migmodel.simulate import __version__, run
-
-CONNECT_TIMEOUT = "20s"
-"""How long to try to reach an existing cluster's scheduler."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +117,7 @@ def execute(task: Task) -> tuple[dict[str, Any], pd.DataFrame | None]:
         row.update(_failure(err))
         row["traceback"] = traceback.format_exc()
     row["seconds"] = time.perf_counter() - started
-    row["worker"] = _worker_name()
+    row["worker"] = worker_name()
     row["finished"] = _now()
     return row, series
 
@@ -153,7 +149,8 @@ def run_sweep(
         What the session did.
 
     Raises:
-        SweepError: the sweep file or the folder is unfit, or the cluster cannot be reached.
+        SweepError: the sweep file or the folder is unfit.
+        ClusterError: the cluster cannot be reached (:mod:`experiments.evaluator`).
     """
     console = console or Console(stderr=True)
     sweep = load_sweep(sweep_file)
@@ -217,35 +214,34 @@ def _run_all(
     start: Callable[[], None],
 ) -> None:
     """Run ``todo`` on a Dask cluster, recording each run in ``folder`` as it finishes."""
-    from distributed import as_completed
-
     schema = dataset.runs_schema(sweep)
     began = time.perf_counter()
-    with dask_client(workers, scheduler, console) as (client, described):
-        summary.cluster = described
-        summary.workers = len(client.scheduler_info(n_workers=-1)["workers"])
-        with contextlib.suppress(Exception):  # workers import migmodel before the clock starts
-            client.run(_worker_info)
+    with evaluator(workers, scheduler, console) as runner:
+        summary.cluster = runner.described
+        summary.workers = runner.workers
+        runner.warm_up()  # workers import migmodel before the clock starts
         summary.startup_seconds = time.perf_counter() - began
         start()
         with _progress(sweep.name, console, show) as bar:
             task_id = bar.add_task("sweep", total=len(todo), failed=0)
             started = time.perf_counter()
-            pending = _submit(client, sweep, todo)
-            for future in as_completed([f for _, f in pending.values()]):
-                r, _ = pending.pop(future.key)
-                try:
-                    row, series = future.result()
-                except Exception as err:  # the task itself was lost, e.g. its worker died
-                    row, series = {**_row(r), **_failure(err), "finished": _now()}, None
-                future.release()
+            key = sweep.fingerprint()
+            tasks = [
+                Task(r, sweep.scenario(r.values), sweep.summaries, sweep.series, sweep.frequency)
+                for r in todo
+            ]
+            keys = [f"migmodel-{key}-{r.run_id}" for r in todo]
+            for done in runner.as_finished(execute, tasks, keys):
+                r = todo[done.index]
+                if done.error is None:
+                    row, series = done.value
+                else:  # the task itself was lost, e.g. its worker died
+                    row, series = {**_row(r), **_failure(done.error), "finished": _now()}, None
                 dataset.write_run(folder, schema, row, series)
                 _count(summary, r, row)
                 bar.update(task_id, advance=1, failed=summary.failed)
             summary.seconds = time.perf_counter() - started
-        with contextlib.suppress(Exception):  # a figure for the record, never a failure
-            peaks = client.run(_peak_memory_mb)
-            summary.worker_peak_mb = {str(k): round(v, 1) for k, v in sorted(peaks.items())}
+        summary.worker_peak_mb = runner.peak_memory_mb()
 
 
 def _progress(name: str, console: Console, show: bool) -> Progress:
@@ -263,17 +259,6 @@ def _progress(name: str, console: Console, show: bool) -> Progress:
     )
 
 
-def _submit(client: Any, sweep: Sweep, todo: list[Run]) -> dict[str, tuple[Run, Any]]:
-    """Submit one task per run; return the run and future of each, by the future's key."""
-    key = sweep.fingerprint()
-    pending = {}
-    for r in todo:
-        task = Task(r, sweep.scenario(r.values), sweep.summaries, sweep.series, sweep.frequency)
-        future = client.submit(execute, task, key=f"migmodel-{key}-{r.run_id}", pure=False)
-        pending[future.key] = (r, future)
-    return pending
-
-
 def _count(summary: Summary, r: Run, row: dict[str, Any]) -> None:
     """Count a finished run as ok or failed, keeping the first five errors."""
     summary.ran += 1
@@ -283,112 +268,6 @@ def _count(summary: Summary, r: Run, row: dict[str, Any]) -> None:
     summary.failed += 1
     if len(summary.errors) < 5:
         summary.errors.append(f"{r.run_id} (seed {r.seed}): {row['error']}")
-
-
-DASHBOARD_ENV = "MIGMODEL_DASHBOARD"
-"""Where the local cluster's Dask dashboard listens: unset for 127.0.0.1 on a free port,
-``off`` for none, or an address such as ``0.0.0.0:8787`` to let other machines see it (it has
-no authentication: only on a trusted network)."""
-
-
-def dashboard_address() -> str | None:
-    """Return the local cluster's dashboard address from :data:`DASHBOARD_ENV`."""
-    value = os.environ.get(DASHBOARD_ENV, "").strip()
-    if value.lower() in ("off", "none", "no", "0"):
-        return None
-    return value or "127.0.0.1:0"  # this machine only, any free port
-
-
-@contextlib.contextmanager
-def dask_client(workers: int | None, scheduler: str | None, console: Console) -> Iterator[tuple]:
-    """Yield a Dask client on a new local cluster or on the scheduler at ``scheduler``."""
-    import dask
-    from distributed import Client, LocalCluster
-
-    if scheduler is not None:
-        try:
-            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
-        except (OSError, TimeoutError, ValueError, TypeError) as err:
-            raise SweepError(f"--scheduler {scheduler}: cannot connect ({err})") from None
-        with client:
-            _check_workers(client, scheduler, console)
-            yield client, f"scheduler {scheduler}"
-        return
-    n = workers or os.cpu_count() or 1
-    with (
-        # Dask sets MALLOC_TRIM_THRESHOLD_ in workers to hand freed memory back at once; for
-        # runs that allocate and free large arrays that costs 15-20% of the run time in page
-        # faults, so the local workers keep glibc's adaptive default.
-        dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}),
-        _interrupt_ignored(),  # by the workers started here: Ctrl-C is this process's to handle
-    ):
-        cluster = LocalCluster(
-            n_workers=n,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",  # scheduler and workers reachable from this machine only
-            dashboard_address=dashboard_address() or "127.0.0.1:0",
-            scheduler_kwargs={"dashboard": dashboard_address() is not None},
-            silence_logs=logging.ERROR,
-        )
-    with cluster, Client(cluster) as client:
-        try:
-            yield client, f"local cluster of {n} worker{'s' if n > 1 else ''}"
-        except KeyboardInterrupt:  # shut down quietly: one line from the command, no logs
-            for name in ("distributed", "tornado", "asyncio"):
-                logging.getLogger(name).setLevel(logging.CRITICAL + 1)
-            raise
-
-
-@contextlib.contextmanager
-def _interrupt_ignored() -> Iterator[None]:
-    """Ignore SIGINT while child processes start (they inherit it), then restore it."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def _check_workers(client: Any, address: str, console: Console) -> None:
-    """Check the cluster's workers can run migmodel; say so if there are none yet."""
-    try:
-        info = client.run(_worker_info)
-    except Exception as err:
-        raise SweepError(
-            f"--scheduler {address}: the workers cannot run migmodel ({type(err).__name__}: "
-            f"{err}); install migmodel {__version__} in the workers' environment"
-        ) from None
-    if not info:
-        console.print(f"no workers at {address} yet: the runs wait until some join")
-    versions = sorted({v["version"] for v in info.values()})
-    if versions and versions != [__version__]:
-        console.print(
-            f"[yellow]note:[/] workers run migmodel {', '.join(versions)}, "
-            f"this machine {__version__}"
-        )
-    if any(v["threads"] > 1 for v in info.values()):
-        console.print(
-            "[yellow]note:[/] some workers have several threads; the model holds the GIL, so "
-            "runs in one worker do not run in parallel: prefer --nthreads 1 and more workers"
-        )
-
-
-def _worker_info(dask_worker: Any = None) -> dict[str, Any]:
-    """Return what the client checks about a worker (``client.run`` passes the worker)."""
-    threads = dask_worker.state.nthreads if dask_worker is not None else 1
-    return {"version": __version__, "threads": threads}
-
-
-def _peak_memory_mb() -> float:
-    """Return this process's peak resident memory in MB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _row(r: Run) -> dict[str, Any]:
@@ -419,15 +298,6 @@ def _series(
     out["flow_pattern"] = out["flow_pattern"].astype(str)
     out.insert(0, "run_id", run_id)
     return out
-
-
-def _worker_name() -> str:
-    try:
-        from distributed import get_worker
-
-        return str(get_worker().address)
-    except (ImportError, ValueError):  # not on a Dask worker
-        return f"pid {os.getpid()}"
 
 
 def _now() -> dt.datetime:

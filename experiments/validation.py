@@ -29,9 +29,11 @@ import pandas as pd
 from rich.console import Console
 
 from experiments import pattern_checks
-from experiments.calibrate import compare, load_calibration, recorded
-from experiments.calibration_file import Calibration
+from experiments.calibrate import recorded
+from experiments.calibration_file import Calibration, load_calibration
 from experiments.checks import border_stock, deterrence
+from experiments.evaluator import Job, evaluator
+from experiments.fitting import compare
 from experiments.forecast import (
     coverage,
     discrepancy,
@@ -47,7 +49,6 @@ from migmodel.outputs import check_folder, staged
 from migmodel.patterns import NATIONALITY_PATTERN
 from migmodel.results import Results
 from migmodel.scenario import Scenario, scenario_from_dict
-from migmodel.simulate import run
 
 ROOT = Path(__file__).resolve().parent
 CALIBRATIONS = ROOT / "calibration"
@@ -88,7 +89,6 @@ def build_report(
     Returns:
         The path of ``validation.md``.
     """
-    from experiments.sweep import dask_client
     from experiments.validation_text import markdown
 
     out = Path(out or DEFAULT_OUT)
@@ -97,16 +97,19 @@ def build_report(
     fits = {name: Fit(load_calibration(CALIBRATIONS / f"{f}.toml")) for name, f in FITS.items()}
     targets = observed()
     pairs = [(k, s) for k in range(1, draws + 1) for s in range(1, seeds + 1)]
-    with dask_client(workers, None, console) as (client, how):
-        console.print(f"running {len(pairs)} draws × seeds × {len(fits)} calibrations on a {how}")
+    with evaluator(workers, None, console) as runner:
+        console.print(
+            f"running {len(pairs)} draws × seeds × {len(fits)} calibrations on a {runner.described}"
+        )
         for name, fit in fits.items():
-            scenarios = [posterior_scenario(fit.calibration, name, k) for k, _ in pairs]
-            futures = client.map(run, scenarios, [s for _, s in pairs], pure=False)
-            fit.runs = client.gather(futures)
+            fit.runs = runner.map(
+                [Job(posterior_scenario(fit.calibration, name, k), s) for k, s in pairs]
+            )
         console.print("deterrence in baseline")
         checks = {
             "deterrence": deterrence(
-                lambda s, k: client.gather(client.map(run, s, k, pure=False)), max(draws // 2, 5)
+                lambda s, k: runner.map([Job(*job) for job in zip(s, k, strict=True)]),
+                max(draws // 2, 5),
             ),
         }
     for fit in fits.values():

@@ -12,16 +12,16 @@ take.
 from __future__ import annotations
 
 import argparse
-import logging
 import tempfile
 import time
 from functools import partial
 from pathlib import Path
 
 import numpy as np
-from distributed import Client, LocalCluster
+from rich.console import Console
 
 from experiments.calibration_file import load_calibration
+from experiments.evaluator import evaluator
 from experiments.inference import _in_sample, _simulate
 from experiments.observed import observed
 from migmodel.inputs import read_toml
@@ -55,18 +55,10 @@ def main() -> None:
         drivers = calibration.write_drivers(coefficients, Path(tmp) / "push.csv")
         model = partial(_simulate, calibration=calibration, drivers=drivers, keys=keys, names=names)
         for workers in (1, 2):
-            with (
-                LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                ) as cluster,
-                Client(cluster) as client,
-            ):
-                client.gather(client.map(model, samples[:workers], pure=False))  # warm up
+            with evaluator(workers, console=Console(stderr=True)) as runner:  # as calibrate's
+                runner.apply(model, samples[:workers])  # warm up
                 start = time.perf_counter()
-                client.gather(client.map(model, samples, pure=False))
+                runner.apply(model, samples)
                 seconds = time.perf_counter() - start
             rate = args.evaluations / seconds * 60
             print(

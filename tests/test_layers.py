@@ -149,9 +149,6 @@ def test_every_layer_imports_only_itself_and_inner_layers() -> None:
 
 
 KNOWN_CIRCLES = [
-    # inference takes calibrate's helpers; calibrate imports inference late. Goes with the one
-    # evaluator (issue 17, item 4).
-    ["experiments.calibrate", "experiments.inference"],
     # the worksheet takes record_table from the classroom, which imports the worksheet late.
     ["migmodel.views.classroom", "migmodel.views.worksheet"],
 ]

@@ -14,7 +14,8 @@ import psutil
 import pytest
 from rich.console import Console
 
-from experiments.sweep import dask_client, run_sweep
+from experiments.evaluator import dask_client
+from experiments.sweep import run_sweep
 from experiments.sweepfile import SweepError
 
 SWEEPS = Path(__file__).resolve().parent.parent / "experiments" / "sweeps"
@@ -45,7 +46,7 @@ def test_the_local_cluster_listens_on_localhost_only(monkeypatch: pytest.MonkeyP
 _OFF = """
 import urllib.error, urllib.request
 from rich.console import Console
-from experiments.sweep import dask_client
+from experiments.evaluator import dask_client
 with dask_client(1, None, Console(quiet=True)) as (client, _):
     try:
         urllib.request.urlopen(client.dashboard_link, timeout=10)
