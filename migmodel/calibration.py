@@ -18,7 +18,9 @@ from migmodel.addressing import parameter, policy_table, set_parameter
 from migmodel.inputs import ScenarioError, check_text, read_toml
 
 
-def calibrated(raw: dict[str, Any], path: Path, draw: int = 0) -> dict[str, Any]:
+def calibrated(
+    raw: dict[str, Any], path: Path, draw: int = 0, keep: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """Return scenario data with a calibration file's values set on top.
 
     The file (written by ``migmodel calibrate``) holds a ``[parameters]`` table of
@@ -26,7 +28,8 @@ def calibrated(raw: dict[str, Any], path: Path, draw: int = 0) -> dict[str, Any]
     ``drivers`` file and a ``posterior`` file of draws (one row each, numbered from 1 in
     ``draw``, one column per parameter); ``draw`` = k ≥ 1 sets the k-th draw's values of the
     parameters in ``[parameters]`` (so a file may take a few columns of a larger posterior). A
-    policy parameter of a policy the scenario does not switch on is left out.
+    policy parameter of a policy the scenario does not switch on is left out, and so is
+    every parameter named in ``keep`` (those the scenario's own files set).
 
     Raises:
         ScenarioError: the file cannot be read or names a parameter that does not exist.
@@ -48,8 +51,8 @@ def calibrated(raw: dict[str, Any], path: Path, draw: int = 0) -> dict[str, Any]
     for name, value in values.items():
         try:
             integer = parameter(name).integer and isinstance(value, float)
-            if name.startswith("policies.") and not _switched_on(out, name):
-                continue  # a policy the scenario does not (or no longer) switch on
+            if name in keep or (name.startswith("policies.") and not _switched_on(out, name)):
+                continue  # set by the scenario itself, or a policy it does not switch on
             set_parameter(out, name, round(value) if integer else value)
         except ScenarioError as err:
             raise ScenarioError(f"{where}: {err}") from None

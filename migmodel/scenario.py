@@ -104,6 +104,9 @@ class Scenario:
     calibration: Path | None = None
     source: Path | None = None
     draw: int = 0
+    own: tuple[str, ...] = ()
+    """Parameters the scenario's files set below the one naming ``calibration``, which the
+    calibration (and its draws) leave as written."""
 
     @property
     def days(self) -> int:
@@ -131,7 +134,9 @@ class Scenario:
         raw = self.to_dict()
         raw.update(changes)
         changed = scenario_from_dict(raw, source=self.source)
-        return dataclasses.replace(changed, calibration=self.calibration, draw=self.draw)
+        return dataclasses.replace(
+            changed, calibration=self.calibration, draw=self.draw, own=self.own
+        )
 
     def set(self, values: Mapping[str, Any]) -> Scenario:
         """Return a copy with parameters set by name, as sweep files name them.
@@ -162,12 +167,15 @@ class Scenario:
             if name != "draw":
                 set_parameter(raw, name, plain_number(parameter(name), value))
         changed = scenario_from_dict(raw, source=base.source)
-        return dataclasses.replace(changed, calibration=base.calibration, draw=base.draw)
+        return dataclasses.replace(
+            changed, calibration=base.calibration, draw=base.draw, own=base.own
+        )
 
     def with_draw(self, draw: int) -> Scenario:
         """Return the scenario with its calibration's posterior draw ``draw`` (0: the median).
 
-        The calibration's values are set again, over any changed since the scenario was loaded.
+        The calibration's values are set again, over any changed since the scenario was loaded
+        (but not over those its own files set, :attr:`own`).
 
         Raises:
             ScenarioError: the scenario has no calibration, or no such draw.
@@ -178,7 +186,7 @@ class Scenario:
                 "draws (only calibrated scenarios, such as historical, have them)"
             )
         raw = {**self.to_dict(), "calibration": str(self.calibration), "draw": draw}
-        return scenario_from_dict(raw, source=self.source)
+        return scenario_from_dict(raw, source=self.source, own=self.own)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the scenario as plain data (as TOML would hold it), ``extends`` resolved."""
@@ -234,19 +242,23 @@ def load_scenario(
         ScenarioError: the file is missing, is not valid TOML, or holds an invalid value;
             the message names the file, the key, the value and what is allowed.
     """
-    path, raw = read_scenario(name_or_path, scenarios)
+    path, raw, own = read_scenario(name_or_path, scenarios)
     if not calibration:
         raw.pop("calibration", None)
     if draw:
         raw["draw"] = draw
     try:
-        return scenario_from_dict(raw, source=path)
+        return scenario_from_dict(raw, source=path, own=own)
     except ScenarioError as err:
         raise ScenarioError.of(err.problems, f"{path.name}: ") from None
 
 
-def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scenario:
+def scenario_from_dict(
+    raw: dict[str, Any], source: Path | None = None, own: tuple[str, ...] = ()
+) -> Scenario:
     """Validate plain data (as read from TOML, ``extends`` already resolved) into a Scenario.
+
+    ``own`` names the parameters the calibration must leave (:attr:`Scenario.own`).
 
     Raises:
         ScenarioError: naming the key, the value and what is allowed.
@@ -256,7 +268,7 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
     draw = DRAW.check("draw", raw.get("draw", 0))
     calibration = file_path("calibration", raw.get("calibration"), source)
     if calibration is not None:
-        raw = calibrated(raw, calibration, draw)
+        raw = calibrated(raw, calibration, draw, keep=own)
     elif draw:
         raise ScenarioError(
             f"draw = {draw}: this scenario names no calibration, so it has no posterior draws"
@@ -288,6 +300,7 @@ def scenario_from_dict(raw: dict[str, Any], source: Path | None = None) -> Scena
         calibration=calibration,
         source=source,
         draw=draw,
+        own=own if calibration is not None else (),
     )
     validate_specs(scenario.policies)
     return scenario

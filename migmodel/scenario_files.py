@@ -2,7 +2,9 @@
 
 What comes out is plain data, as TOML holds it, with every ``extends`` merged in and every file
 a scenario names (``network``, ``drivers``, ``calibration``) made absolute from the folder of the
-file that names it. :func:`migmodel.scenario.load_scenario` validates it into a Scenario.
+file that names it, and the parameters set by the files that extend the one naming the
+``calibration`` (the calibration leaves those: a file's own values win over a calibration it
+inherits). :func:`migmodel.scenario.load_scenario` validates it into a Scenario.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ MAX_EXTENDS = 32
 _PATH_KEYS = ("network", "drivers", "calibration")
 """Keys naming files; relative paths are taken from the folder of the file that names them."""
 
+_NOT_PARAMETERS = ("name", "description", "extends", "start", "draw", "policies", *_PATH_KEYS)
+
 
 def builtin_scenarios(scenarios: Path = SCENARIO_DIR) -> list[str]:
     """Return the names of the scenarios in ``scenarios`` (by default the built-in ones)."""
@@ -33,8 +37,12 @@ def builtin_scenarios(scenarios: Path = SCENARIO_DIR) -> list[str]:
 
 def read_scenario(
     name_or_path: str | Path, scenarios: Path = SCENARIO_DIR
-) -> tuple[Path, dict[str, Any]]:
-    """Return a scenario file's path and its data, ``extends`` resolved (not yet validated).
+) -> tuple[Path, dict[str, Any], tuple[str, ...]]:
+    """Return a scenario file's path, its data (``extends`` resolved, not yet validated) and own.
+
+    ``own`` names (as :meth:`~migmodel.scenario.Scenario.set` does) the parameters set by
+    the files below the one that names the chain's ``calibration``: ``baseline`` names one,
+    so a file that extends it and sets ``[enforcement] mexico_south`` keeps its value.
 
     Args:
         name_or_path: a name in ``scenarios`` or the path of a TOML file.
@@ -44,7 +52,7 @@ def read_scenario(
         ScenarioError: a file is missing or unreadable, or the ``extends`` chain is broken.
     """
     path = resolve(name_or_path, scenarios=scenarios)
-    return path, _read_with_extends(path, seen=(), scenarios=scenarios)
+    return path, *_read_with_extends(path, seen=(), scenarios=scenarios)
 
 
 def file_path(key: str, value: Any, source: Path | None) -> Path | None:
@@ -80,7 +88,7 @@ def resolve(
 
 def _read_with_extends(
     path: Path, seen: tuple[Path, ...], scenarios: Path = SCENARIO_DIR
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], tuple[str, ...]]:
     if path in seen:
         raise ScenarioError(f"{path.name}: extends itself in a loop")
     if len(seen) >= MAX_EXTENDS:
@@ -90,19 +98,32 @@ def _read_with_extends(
         if isinstance(raw.get(key), str) and raw[key]:
             raw[key] = str(file_path(key, raw[key], path))
     parent = raw.pop("extends", None)
+    own = () if "calibration" in raw else _parameter_names(raw)
     if parent is None:
-        return raw
+        return raw, own
     if not isinstance(parent, str):
         raise ScenarioError(
             f"{path.name}: extends = {parent!r:.40} must be a scenario name or path"
         )
     try:
-        base = _read_with_extends(resolve(parent, path.parent, scenarios), (*seen, path), scenarios)
+        base, below = _read_with_extends(
+            resolve(parent, path.parent, scenarios), (*seen, path), scenarios
+        )
     except ScenarioError as err:
         if len(seen) > 3:  # a long chain: one file's name, not the whole chain's
             raise
         raise ScenarioError(f"{path.name}: extends = {parent!r:.60}: {err}") from None
-    return _merge(base, raw)
+    return _merge(base, raw), (own if "calibration" in raw else (*below, *own))
+
+
+def _parameter_names(raw: dict[str, Any]) -> tuple[str, ...]:
+    """Return the parameters a file sets, by name: ``days``, ``enforcement.mexico_south``."""
+    return tuple(
+        name
+        for key, value in raw.items()
+        if key not in _NOT_PARAMETERS
+        for name in ([f"{key}.{k}" for k in value] if isinstance(value, dict) else [key])
+    )
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

@@ -144,3 +144,14 @@ def test_a_calibration_file_setting_a_parameter_its_posterior_lacks_is_refused(t
     assert calibrated(plain, behaviour)["route_choice"]["sensitivity"] == 2.0  # the median: fine
     with pytest.raises(ScenarioError, match=r"no column 'route_choice\.sensitivity'"):
         calibrated(plain, behaviour, draw=1)
+
+
+def test_a_file_extending_a_calibrated_scenario_keeps_its_own_values_on_every_draw(tmp_path):
+    path = tmp_path / "own.toml"
+    path.write_text('extends = "baseline"\n[enforcement]\nmexico_south = 0.2\n')
+    mine, fifth = load_scenario(path), load_scenario("baseline", draw=5)
+    assert mine.own == ("enforcement.mexico_south",)
+    for scenario in (mine, mine.with_draw(5), mine.replace(days=30).with_draw(5)):
+        assert scenario["enforcement"]["mexico_south"] == 0.2  # the file's own value
+    assert mine.with_draw(5)["enforcement"]["us_border"] == fifth["enforcement"]["us_border"]
+    assert load_scenario("historical").own == ()  # a file's values under its own calibration

@@ -22,7 +22,9 @@ def test_baseline_loads_with_documented_defaults():
     assert s.name == "baseline"
     assert s.start == dt.date(2021, 10, 1)
     assert s.days == 365 and s.people_per_agent == 200
-    assert s["enforcement"]["mexico_south"] == PARAMETERS["enforcement"].defaults["mexico_south"]
+    assert s["enforcement"]["mexico_rail"] == PARAMETERS["enforcement"].defaults["mexico_rail"]
+    written = load_scenario("baseline", calibration=False)  # the defaults, before calibration
+    assert written["enforcement"] == PARAMETERS["enforcement"].defaults
     assert "baseline" in builtin_scenarios()
 
 
