@@ -351,7 +351,7 @@ def test_lesson_5_zooms_on_the_surge_with_a_marker_at_its_date():
     assert "2023-12-20" in marks  # Mexico's surge
     observed = [s for s in option["series"] if s["name"] == "CBP observed (month)"]
     assert observed == []  # the data end in September 2023: no observed month in the window
-    assert "not with data" in room.step.prompt  # and the step says so
+    assert "the model forecasts" in room.step.prompt  # and the step says so
 
 
 def test_a_lesson_without_a_time_is_refused_with_its_format(tmp_path):
