@@ -138,13 +138,14 @@ def _header(sweep: Sweep, study: Study) -> str:
         f"{base['spinup_days']}-day spin-up), 1 agent = {base.people_per_agent:g} people; "
         f"policies switched on: {policies}.",
         f"**Design**: {_design_words(sweep)}; {len(plan.unique)} distinct points × "
-        f"{len(sweep.seeds)} seeds ({seeds(sweep.seeds)}, the same at every point) = "
+        f"{sweep.replicate_words()} ({_draw_words(sweep)}{seeds(sweep.seeds)}, the same "
+        "at every point) = "
         f"{study.expected} runs. "
         f"**Recorded**: {ok} ok, {failed} failed, {missing} not run yet.",
         factors,
         "**Seeds.** Every point runs the same seeds (common random numbers), so differences "
         "between points are not blurred by different random draws. A point's outcome is the "
-        "mean over its seeds; "
+        f"mean over its {'posterior draws and ' * bool(sweep.draws)}seeds; "
         + (
             "the indices are computed on these means. "
             if sweep.design.method != "grid"
@@ -173,8 +174,15 @@ def _effects_section(study: Study) -> str:
         "## Effect of each lever\n\n"
         f"Change from the reference point ({_reference(study.sweep)}) when one factor moves "
         "to its last value and the others stay, and when all move together: the mean of the "
-        "paired differences over the seeds, with its 95% interval (Student's t, as `migmodel "
-        "compare`). An interval that excludes 0 is an effect the seeds cannot explain.\n\n"
+        + (
+            "paired differences over the posterior draws and seeds, with the 2.5th to 97.5th "
+            "percentiles of those differences (as `migmodel compare --draws`): the interval "
+            "carries the parameters' uncertainty as well as the seeds'.\n\n"
+            if study.sweep.draws
+            else "paired differences over the seeds, with its 95% interval (Student's t, as "
+            "`migmodel compare`). An interval that excludes 0 is an effect the seeds cannot "
+            "explain.\n\n"
+        )
         + markdown_table(["outcome", *heads], rows)
     )
 
@@ -186,7 +194,7 @@ def _grid_section(study: Study, out: Path) -> str:
     paired = (
         "`tables/by_point.csv` also gives each point's change from the reference point "
         f"({_reference(sweep)}) paired by seed, with its 95% interval."
-        if len(sweep.seeds) > 1
+        if len(sweep.replicates) > 1
         else "With one seed per point there are no intervals."
     )
     parts = [
@@ -341,15 +349,25 @@ def _files_section(sweep: Sweep, record: dict, folder: Path, out: Path) -> str:
     )
 
 
+def _draw_words(sweep: Sweep) -> str:
+    """Name the posterior draws a sweep runs, or nothing."""
+    if not sweep.draws:
+        return ""
+    calibration = sweep.base.calibration
+    where = f"{calibration.parent.name}/{calibration.name}" if calibration else ""
+    return f"draws {sweep.draws[0]}–{sweep.draws[-1]} of {where} on "
+
+
 def _noise_words(study: Study) -> str:
     share = study.noise_share().dropna()
-    if len(study.sweep.seeds) < 2:
+    if len(study.sweep.replicates) < 2:
         return "With one seed per point, seed noise cannot be told apart from the factors."
     if share.empty:
         return ""
     parts = ", ".join(f"{label(name)} {value:.0%}" for name, value in share.items())
     return (
-        "Share of the variance between points' means that is left-over seed noise (the "
+        "Share of the variance between points' means that is left-over noise of the "
+        f"{'posterior draws and ' * bool(study.sweep.draws)}seeds (the "
         f"rest is the factors' doing): {parts}. Near 100%, the factors' effect on that outcome "
         "is lost in the noise: run more seeds or more people per agent."
     )

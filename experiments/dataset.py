@@ -52,6 +52,7 @@ def runs_schema(sweep: Sweep) -> pa.Schema:
             ("point", pa.int64()),
             ("replicate", pa.int64()),
             ("seed", pa.int64()),
+            *([("draw", pa.int64())] if sweep.draws else []),
             *((f.name, pa.float64()) for f in sweep.factors),
             *((name, pa.float64()) for name in sweep.summaries),
             ("seconds", pa.float64()),

@@ -5,7 +5,10 @@ Everything here is a number: :mod:`experiments.analysis` writes these tables as 
 
 Replicate seeds: a point's outcome is the mean over its seeds before the indices are
 computed, so the indices describe the model's expected outcome; :meth:`Study.noise_share`
-says how much of the variation between points is left-over seed noise.
+says how much of the variation between points is left-over seed noise. With posterior draws
+(``draws`` in the sweep file) the replicates are (draw, seed) pairs, and a change's interval
+spans the paired differences over both (2.5th to 97.5th percentiles, as ``migmodel compare
+--draws``) rather than the confidence interval of their mean.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from scipy import stats
 
 from experiments.designs import problem
 from experiments.sweep_plan import Factor, Sweep, SweepError
-from migmodel.compare import paired_difference
+from migmodel.compare import draw_difference, paired_difference
 
 RESAMPLES = {"sobol": 1000, "morris": 1000, "latin": 200}
 """Bootstrap resamples for the indices' confidence intervals (delta's bootstrap is slow)."""
@@ -39,17 +42,17 @@ class Study:
     Attributes:
         sweep: the sweep.
         runs: every recorded run (ok and failed).
-        values: outcome values, shape (points, seeds, outcomes); NaN where a run is missing
-            or failed.
-        means: the mean over seeds of each point, shape (points, outcomes).
+        values: outcome values, shape (points, replicates, outcomes); NaN where a run is
+            missing or failed.
+        means: the mean over replicates of each point, shape (points, outcomes).
         n: the successful runs of each point and outcome, shape (points, outcomes).
     """
 
     def __init__(self, sweep: Sweep, runs: pd.DataFrame) -> None:
         self.sweep, self.runs = sweep, runs
         plan = sweep.plan
-        points, seeds = len(plan.unique), len(sweep.seeds)
-        self.values = np.full((points, seeds, len(sweep.summaries)), np.nan)
+        points, replicates = len(plan.unique), len(sweep.replicates)
+        self.values = np.full((points, replicates, len(sweep.summaries)), np.nan)
         ok = runs[runs["status"] == "ok"].set_index("run_id")
         for r in plan.runs:
             if r.run_id in ok.index:
@@ -85,7 +88,7 @@ class Study:
 
     def noise_share(self) -> pd.Series:
         """Return, per outcome, the share of the variance of point means due to seed noise."""
-        if len(self.sweep.seeds) < 2:
+        if len(self.sweep.replicates) < 2:
             return pd.Series(np.nan, index=list(self.sweep.summaries))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -105,17 +108,22 @@ class Study:
             table[name] = self.means[:, k]
             table[f"{name}.low"] = self.means[:, k] - half[:, k]
             table[f"{name}.high"] = self.means[:, k] + half[:, k]
-            if sweep.design.method == "grid" and len(sweep.seeds) > 1:
+            if sweep.design.method == "grid" and len(sweep.replicates) > 1:
                 change = self.paired_change(k)
                 for column in ("difference", "low", "high"):
                     table[f"{name}.change.{column}"] = change[column].to_numpy()
         return table
 
     def paired_change(self, k: int) -> pd.DataFrame:
-        """Return each point's change from point 0 in outcome ``k``, paired by seed."""
+        """Return each point's change from point 0 in outcome ``k``, paired by replicate."""
         reference = pd.DataFrame(self.values[0, :, k])
+        draws = pd.Series([draw for draw, _ in self.sweep.replicates])
         rows = [
-            paired_difference(reference, pd.DataFrame(self.values[p, :, k]), LEVEL).iloc[0]
+            (
+                draw_difference(reference, pd.DataFrame(self.values[p, :, k]), draws)
+                if self.sweep.draws
+                else paired_difference(reference, pd.DataFrame(self.values[p, :, k]), LEVEL)
+            ).iloc[0]
             for p in range(len(self.values))
         ]
         return pd.DataFrame(rows).reset_index(drop=True)
@@ -138,7 +146,7 @@ def lever_effects(study: Study) -> pd.DataFrame:
     sweep, plan = study.sweep, study.sweep.plan
     columns = ["outcome", "factor", "value", "difference", "low", "high"]
     moving = [j for j, f in enumerate(sweep.factors) if len(f.grid() or ()) > 1]
-    if len(sweep.seeds) < 2 or not moving or not np.isfinite(study.values[0]).all():
+    if len(sweep.replicates) < 2 or not moving or not np.isfinite(study.values[0]).all():
         return pd.DataFrame(columns=columns)
     first = plan.unique[0]
     last = np.array([(f.grid() or (f.low,))[-1] for f in sweep.factors])

@@ -189,7 +189,7 @@ def plan_table(sweep: Sweep) -> Table:
     plan = sweep.plan
     table = Table(
         title=f"[bold]{sweep.name}[/]: {sweep.design.method} design, "
-        f"{len(plan.unique)} points × {len(sweep.seeds)} seeds = {len(plan.runs)} runs "
+        f"{len(plan.unique)} points × {sweep.replicate_words()} = {len(plan.runs)} runs "
         f"on {sweep.base.name} ({sweep.base.days} days, 1 agent = "
         f"{sweep.base.people_per_agent:g} people)",
         title_justify="left",
@@ -227,7 +227,13 @@ def _run_all(
             started = time.perf_counter()
             key = sweep.fingerprint()
             tasks = [
-                Task(r, sweep.scenario(r.values), sweep.summaries, sweep.series, sweep.frequency)
+                Task(
+                    r,
+                    sweep.scenario(r.values, r.draw),
+                    sweep.summaries,
+                    sweep.series,
+                    sweep.frequency,
+                )
                 for r in todo
             ]
             keys = [f"migmodel-{key}-{r.run_id}" for r in todo]
@@ -276,6 +282,7 @@ def _row(r: Run) -> dict[str, Any]:
         "point": r.point,
         "replicate": r.replicate,
         "seed": r.seed,
+        **({"draw": r.draw} if r.draw else {}),
         **r.values,
         "seconds": np.nan,
         "worker": "",

@@ -92,14 +92,15 @@ class Factor:
 
 @dataclass(frozen=True)
 class Run:
-    """One run of a sweep: a point of the design and a seed.
+    """One run of a sweep: a point of the design, a seed and (with ``draws``) a posterior draw.
 
     Attributes:
-        run_id: a hash of the point's values and the seed; the same in every session.
+        run_id: a hash of the point's values, the seed and the draw; the same in every session.
         point: index of the point among the sweep's distinct points.
-        replicate: index of the seed among the sweep's seeds.
+        replicate: index of the (draw, seed) pair among the sweep's :attr:`Sweep.replicates`.
         seed: the model's random seed.
         values: the factors' values at the point.
+        draw: the calibration's posterior draw (0: its median).
     """
 
     run_id: str
@@ -107,6 +108,7 @@ class Run:
     replicate: int
     seed: int
     values: dict[str, float]
+    draw: int = 0
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ class Plan:
             repeat), one column per factor.
         row_point: for each row, the index of its distinct point.
         unique: the distinct points, one row each.
-        runs: every distinct point × every seed.
+        runs: every distinct point × every replicate (seed, or posterior draw × seed).
     """
 
     matrix: np.ndarray
@@ -129,7 +131,11 @@ class Plan:
 
 @dataclass(frozen=True)
 class Sweep:
-    """A validated sweep: a base scenario, factors, a design, seeds and outcomes."""
+    """A validated sweep: a base scenario, factors, a design, seeds and outcomes.
+
+    With ``draws``, every point runs each of the base scenario's posterior draws on every seed:
+    the replicates are then (draw, seed) pairs, and an effect's interval spans both.
+    """
 
     name: str
     description: str
@@ -141,6 +147,17 @@ class Sweep:
     series: tuple[str, ...] = ()
     frequency: str = "month"
     source: Path | None = None
+    draws: tuple[int, ...] = ()
+
+    @property
+    def replicates(self) -> tuple[tuple[int, int], ...]:
+        """The (draw, seed) pairs every point runs; the draw is 0 without ``draws``."""
+        return tuple((draw, seed) for draw in self.draws or (0,) for seed in self.seeds)
+
+    def replicate_words(self) -> str:
+        """Return what each point runs, e.g. ``5 seeds`` or ``10 posterior draws × 2 seeds``."""
+        seeds = f"{len(self.seeds)} seed{'s' * (len(self.seeds) > 1)}"
+        return f"{len(self.draws)} posterior draws × {seeds}" if self.draws else seeds
 
     @property
     def levers(self) -> tuple[Factor, ...]:
@@ -163,10 +180,10 @@ class Sweep:
         unique = np.array(list(index), dtype=float).reshape(len(index), len(self.factors))
         names = [f.name for f in self.factors]
         runs = tuple(
-            Run(run_id(values, seed), p, r, seed, values)
+            Run(run_id(values, seed, draw), p, r, seed, values, draw)
             for p, row in enumerate(unique.tolist())
             for values in [dict(zip(names, row, strict=True))]
-            for r, seed in enumerate(self.seeds)
+            for r, (draw, seed) in enumerate(self.replicates)
         )
         return Plan(matrix, row_point, unique, runs)
 
@@ -174,13 +191,14 @@ class Sweep:
         """Return the number of design points (with repeats), without sampling."""
         return count(self.design, [f.axis() for f in self.factors])
 
-    def scenario(self, values: Mapping[str, float]) -> Scenario:
+    def scenario(self, values: Mapping[str, float], draw: int = 0) -> Scenario:
         """Return the base scenario with the factors set to ``values``, validated.
 
-        The factors are set by name with :meth:`~migmodel.scenario.Scenario.set`; a ``draw``
-        factor takes the calibration's posterior draw first.
+        The factors are set by name with :meth:`~migmodel.scenario.Scenario.set`; ``draw``
+        (a run's, or a ``draw`` factor) takes the calibration's posterior draw first.
         """
-        return self.base.set({f.name: values[f.name] for f in self.factors})
+        base = self.base.with_draw(draw) if draw else self.base
+        return base.set({f.name: values[f.name] for f in self.factors})
 
     def spec(self) -> dict[str, Any]:
         """Return everything that decides the runs and their results, as JSON-ready data."""
@@ -193,6 +211,7 @@ class Sweep:
             },
             "design": self.design.to_dict(),
             "seeds": list(self.seeds),
+            **({"draws": list(self.draws)} if self.draws else {}),
             "outcomes": {
                 "summaries": list(self.summaries),
                 "series": list(self.series),
@@ -207,9 +226,11 @@ class Sweep:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def run_id(values: Mapping[str, float], seed: int) -> str:
-    """Return a run's stable id: a hash of its factors' values and its seed."""
-    key = {"values": {k: float(v) for k, v in values.items()}, "seed": int(seed)}
+def run_id(values: Mapping[str, float], seed: int, draw: int = 0) -> str:
+    """Return a run's stable id: a hash of its factors' values, its seed and its draw."""
+    key: dict[str, Any] = {"values": {k: float(v) for k, v in values.items()}, "seed": int(seed)}
+    if draw:  # without draws, the ids of earlier sweeps stay the same
+        key["draw"] = int(draw)
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -231,10 +252,10 @@ def check_size(sweep: Sweep) -> None:
         )
     else:
         size = sweep.count()
-    runs = size * len(sweep.seeds)
+    runs = size * len(sweep.replicates)
     if runs > max_runs():
         raise SweepError(
-            f"the design makes {size:,} points × {len(sweep.seeds):,} seeds = {runs:,} "
+            f"the design makes {size:,} points × {len(sweep.replicates):,} replicates = {runs:,} "
             f"runs, more than the limit of {max_runs():,}; use fewer values, steps or "
             f"samples, or raise the limit with {MAX_RUNS_ENV}={runs}"
         )

@@ -7,6 +7,7 @@ each point runs, and the outcomes to record::
     description = "Mexico's southern-border enforcement against extra temporary-worker visas"
     scenario = "baseline"              # a built-in name or a path (relative to this file)
     seeds = 5                          # seeds 0..4 at every point, or a list: [11, 12, 13]
+    draws = 10                         # optional: posterior draws 1..10 on every seed
     design = "grid"                    # grid | latin | sobol | morris, or a [design] table
 
     [base]                             # changes to the base scenario for every run
@@ -58,6 +59,7 @@ TOP_KEYS = (
     "uncertainties",
     "design",
     "seeds",
+    "draws",
     "outcomes",
 )
 FREQUENCIES = ("month", "fiscal_year")
@@ -86,7 +88,8 @@ def sweep_from_spec(name: str, description: str, spec: Mapping[str, Any]) -> Swe
     base = scenario_from_dict(dict(spec["base"]))
     if "calibration" in spec:  # the posterior draws of a draw factor
         base = dataclasses.replace(base, calibration=Path(spec["calibration"]))
-    raw = {k: spec[k] for k in ("levers", "uncertainties", "design", "seeds", "outcomes")}
+    keys = ("levers", "uncertainties", "design", "seeds", "draws", "outcomes")
+    raw = {k: spec[k] for k in keys if k in spec}
     return sweep_from_dict({"name": name, "description": description, **raw}, base=base)
 
 
@@ -136,6 +139,7 @@ def sweep_from_dict(
         factors=tuple(factors),
         design=design,
         seeds=_seeds(raw.get("seeds", 1)),
+        draws=_draws(raw.get("draws", 0), base),
         summaries=summaries,
         series=series,
         frequency=frequency,
@@ -345,6 +349,31 @@ def _seeds(raw: Any) -> tuple[int, ...]:
             raise SweepError(f"seeds = {raw!r} lists a seed twice")
         return tuple(raw)
     raise SweepError(f"seeds = {raw!r} must be a number of seeds (e.g. 5) or a list of seeds")
+
+
+def _draws(raw: Any, base: Scenario) -> tuple[int, ...]:
+    """Return the posterior draws every point runs: ``draws = N`` means draws 1 to N."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
+        draws = tuple(range(1, raw + 1))
+    elif (
+        isinstance(raw, list)
+        and raw
+        and all(isinstance(d, int) and not isinstance(d, bool) and d >= 1 for d in raw)
+    ):
+        draws = tuple(raw)
+    else:
+        raise SweepError(
+            f"draws = {raw!r} must be a number of posterior draws (e.g. 10) or a list of "
+            "draws ≥ 1 (e.g. [1, 5, 9])"
+        )
+    if draws and base.calibration is None:
+        raise SweepError(
+            f"draws = {raw}: the base scenario {base.name!r} has no calibration, so no "
+            "posterior draws (baseline, historical and the scenarios extending them have them)"
+        )
+    for draw in sorted(set(draws))[-1:]:
+        base.with_draw(draw)  # the largest draw exists, or one clear message now
+    return draws
 
 
 def _outcomes(raw: Any) -> tuple[tuple[str, ...], tuple[str, ...], str]:

@@ -45,7 +45,13 @@ from migmodel.inputs import (
 )
 from migmodel.parameters import PARAMETERS
 from migmodel.registry import validate_specs
-from migmodel.scenario_files import SCENARIO_DIR, builtin_scenarios, file_path, read_scenario
+from migmodel.scenario_files import (
+    SCENARIO_DIR,
+    builtin_scenarios,
+    file_path,
+    parameter_names,
+    read_scenario,
+)
 
 __all__ = [
     "PARAMETERS",
@@ -105,8 +111,9 @@ class Scenario:
     source: Path | None = None
     draw: int = 0
     own: tuple[str, ...] = ()
-    """Parameters the scenario's files set below the one naming ``calibration``, which the
-    calibration (and its draws) leave as written."""
+    """Parameters set on this scenario itself (by its files below the one naming
+    ``calibration``, or by :meth:`replace` and :meth:`set`), which the calibration and its
+    draws leave as they are."""
 
     @property
     def days(self) -> int:
@@ -134,9 +141,8 @@ class Scenario:
         raw = self.to_dict()
         raw.update(changes)
         changed = scenario_from_dict(raw, source=self.source)
-        return dataclasses.replace(
-            changed, calibration=self.calibration, draw=self.draw, own=self.own
-        )
+        own = (*self.own, *parameter_names(changes))
+        return dataclasses.replace(changed, calibration=self.calibration, draw=self.draw, own=own)
 
     def set(self, values: Mapping[str, Any]) -> Scenario:
         """Return a copy with parameters set by name, as sweep files name them.
@@ -167,15 +173,14 @@ class Scenario:
             if name != "draw":
                 set_parameter(raw, name, plain_number(parameter(name), value))
         changed = scenario_from_dict(raw, source=base.source)
-        return dataclasses.replace(
-            changed, calibration=base.calibration, draw=base.draw, own=base.own
-        )
+        own = (*base.own, *(name for name in values if name != "draw"))
+        return dataclasses.replace(changed, calibration=base.calibration, draw=base.draw, own=own)
 
     def with_draw(self, draw: int) -> Scenario:
         """Return the scenario with its calibration's posterior draw ``draw`` (0: the median).
 
-        The calibration's values are set again, over any changed since the scenario was loaded
-        (but not over those its own files set, :attr:`own`).
+        The calibration's values are set again, except over the scenario's own (:attr:`own`:
+        set by its files, :meth:`replace` or :meth:`set`).
 
         Raises:
             ScenarioError: the scenario has no calibration, or no such draw.

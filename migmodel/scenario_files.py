@@ -9,6 +9,7 @@ inherits). :func:`migmodel.scenario.load_scenario` validates it into a Scenario.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +99,7 @@ def _read_with_extends(
         if isinstance(raw.get(key), str) and raw[key]:
             raw[key] = str(file_path(key, raw[key], path))
     parent = raw.pop("extends", None)
-    own = () if "calibration" in raw else _parameter_names(raw)
+    own = () if "calibration" in raw else parameter_names(raw)
     if parent is None:
         return raw, own
     if not isinstance(parent, str):
@@ -116,7 +117,7 @@ def _read_with_extends(
     return _merge(base, raw), (own if "calibration" in raw else (*below, *own))
 
 
-def _parameter_names(raw: dict[str, Any]) -> tuple[str, ...]:
+def parameter_names(raw: Mapping[str, Any]) -> tuple[str, ...]:
     """Return the parameters a file sets, by name: ``days``, ``enforcement.mexico_south``."""
     return tuple(
         name

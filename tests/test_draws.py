@@ -11,12 +11,14 @@ import pandas as pd
 import pytest
 
 from experiments.calibrate import write_behaviour
+from experiments.dataset import read_runs
 from experiments.sweepfile import load_sweep
 from migmodel import load_scenario
 from migmodel.calibration import calibrated
 from migmodel.cli import main
-from migmodel.compare import compare_scenarios
+from migmodel.compare import compare_scenarios, outcomes
 from migmodel.inputs import ScenarioError
+from migmodel.simulate import run
 
 CALIBRATED = Path(__file__).resolve().parent.parent / "experiments" / "calibration"
 SHORT = {"days": 40, "people_per_agent": 4000, "spinup_days": 30}
@@ -155,3 +157,35 @@ def test_a_file_extending_a_calibrated_scenario_keeps_its_own_values_on_every_dr
         assert scenario["enforcement"]["mexico_south"] == 0.2  # the file's own value
     assert mine.with_draw(5)["enforcement"]["us_border"] == fifth["enforcement"]["us_border"]
     assert load_scenario("historical").own == ()  # a file's values under its own calibration
+
+
+def test_a_sweep_runs_posterior_draws_on_every_seed_and_its_effects_span_both(tmp_path):
+    path = tmp_path / "drawn.toml"
+    path.write_text(
+        'name = "drawn"\nscenario = "baseline"\nseeds = 2\ndraws = 2\n'
+        "[base]\ndays = 30\npeople_per_agent = 5000\n"
+        '[levers]\n"policies.mexico_southern_border.intensity" = [0, 1]\n'
+        '[outcomes]\nsummaries = ["us_encounters", "mexico_apprehensions"]\n'
+    )
+    sweep = load_sweep(path)
+    assert sweep.replicates == ((1, 0), (1, 1), (2, 0), (2, 1))
+    out, report = tmp_path / "out", tmp_path / "report"
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "2", "--quiet"]) == 0
+    runs = read_runs(out).set_index(["point", "draw", "seed"])
+    assert len(runs) == 8 and (runs["status"] == "ok").all()
+    policy = sweep.scenario({"policies.mexico_southern_border.intensity": 1.0}, draw=2)
+    expected = outcomes(run(policy, 1))["mexico_apprehensions"]
+    assert runs.loc[(1, 2, 1), "mexico_apprehensions"] == expected  # the draw was run
+    assert main(["analyze", str(out), "--report", str(report)]) == 0
+    text = (report / "report.md").read_text()
+    assert (
+        "2 posterior draws × 2 seeds" in text and "draws 1–2 of historical/behaviour.toml" in text
+    )
+    assert "2.5th to 97.5th percentiles" in text
+    plain = tmp_path / "plain_sweep.toml"
+    plain.write_text(path.read_text().replace('"baseline"', f'"{uncalibrated(tmp_path)}"'))
+    with pytest.raises(Exception, match="has no calibration"):
+        load_sweep(plain)
+    path.write_text(path.read_text().replace("draws = 2", "draws = -1"))
+    with pytest.raises(Exception, match="a number of posterior draws"):
+        load_sweep(path)
