@@ -190,7 +190,8 @@ def test_the_calibration_pipeline_end_to_end_on_a_tiny_configuration(tmp_path):
     calibration = load_calibration(tiny(tmp_path))
     out = calibrate(calibration, workers=2)
     assert sorted(p.name for p in out.iterdir()) == [
-        "behaviour.toml", "fit.csv", "parameters.toml", "posterior.parquet", "push.csv", "trace.csv",
+        "behaviour.toml", "fit.csv", "parameters.toml", "posterior.parquet", "push.csv",
+        "trace.csv",
     ]  # fmt: skip
     written = tomllib.loads((out / "parameters.toml").read_text())
     provenance = written["provenance"]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from geo import Network, load_network
-from migmodel.inputs import ScenarioError, check_date, read_toml, unknown_key
+from migmodel.inputs import Number, ScenarioError, check_date, read_toml, unknown_key
 from migmodel.measures import OUTCOMES
 from migmodel.scenario import Scenario, load_scenario, policy_list
 from migmodel.views.figures import PANELS
@@ -159,9 +159,7 @@ def _lesson(key: str, raw: dict[str, Any]) -> Lesson:
     mode = raw.get("mode", "compare")
     if not isinstance(mode, str) or mode not in MODES:
         raise ScenarioError(f"mode = {mode!r}; allowed: {', '.join(MODES)}")
-    seed = raw.get("seed", 1)
-    if not isinstance(seed, int) or seed < 0:
-        raise ScenarioError(f"seed = {seed!r} must be a whole number ≥ 0")
+    seed = int(NUMBERS["seed"].check("seed", raw.get("seed", NUMBERS["seed"].default)))
     steps = raw.get("steps")
     if not isinstance(steps, list) or not steps:
         raise ScenarioError("a lesson needs [[steps]]")
@@ -188,19 +186,20 @@ def _lesson(key: str, raw: dict[str, Any]) -> Lesson:
     )
 
 
-MINUTES = (10, 180)
-"""The time a lesson may take (``minutes``), a class period or two."""
+NUMBERS = {
+    "seed": Number(1, 0, 2**32 - 1, "seed", "the seed every laptop runs", integer=True),
+    "minutes": Number(45, 10, 180, "minutes", "the time the lesson takes a class", integer=True),
+}
+"""A lesson's numbers, declared as a scenario's are (:class:`~migmodel.inputs.Number`)."""
 
 
 def _minutes(raw: dict[str, Any]) -> int:
-    minutes = raw.get("minutes")
-    low, high = MINUTES
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+    if "minutes" not in raw:
         raise ScenarioError(
-            f"minutes = {minutes!r}: the time the lesson takes a class must be a whole number "
-            f"of minutes from {low} to {high}, e.g. minutes = 45"
+            "minutes is missing: the time the lesson takes a class, a whole number of minutes "
+            f"({NUMBERS['minutes'].describe()}), e.g. minutes = 45"
         )
-    return minutes
+    return int(NUMBERS["minutes"].check("minutes", raw["minutes"]))
 
 
 def _step(n: int, raw: Any, scenario: Scenario, network: Network) -> Step:
