@@ -86,8 +86,9 @@ class MigrationModel(mesa.Model):
         """Monthly push by nationality (see :mod:`migmodel.drivers`), or None."""
         self._setup_network()
         self._setup_origins()
-        self.pop = Population(self._expected_agents())
-        self.paths = Paths()
+        agents = self._expected_agents()
+        self.pop = Population(agents)
+        self.paths = Paths(agents)
         self.schedule = Schedule()
         self.queue = queue.Queue()
         n_nat, n_pat = len(NATIONALITIES), len(FLOW_PATTERNS)
