@@ -181,7 +181,13 @@ class MigrationModel(mesa.Model):
         self.wanting = np.array([s["departures"][n] * s["push"][n] for n in NATIONALITIES])
         """Would-be migrants per year by nationality before drivers, levers and the calendar."""
         self.asylum_share = np.array([s["asylum_seeker_share"][n] for n in NATIONALITIES])
+        self.kind_mix = np.stack([self.asylum_share, 1 - self.asylum_share], axis=1)
+        """Share of each nationality's migrants of each kind (:data:`KINDS`)."""
         self.party_mean = np.array([s["party_size"][p] for p in FLOW_PATTERNS])
+        self.people_per_party = (
+            s.people_per_agent * self.party_mean[self.nat_pattern][self.origin_nat]
+        )
+        """People in an average party setting out from each origin row."""
         self.budget_median = np.array([s["budget_usd"][p] for p in FLOW_PATTERNS])
         self.transit_reattempt_share = np.array(
             [s["transit_reattempt_share"][p] for p in FLOW_PATTERNS]
