@@ -268,7 +268,7 @@ class MigrationModel(mesa.Model):
         if ids.size == 0:
             return
         column = self.consequences[self.day, :, CONSEQUENCES.index(what)]
-        if np.isscalar(authority):
+        if not isinstance(authority, np.ndarray):
             column[authority] += self.pop.people[ids].sum()
         else:
             column += np.bincount(authority, self.pop.people[ids], column.size)
@@ -306,13 +306,14 @@ class MigrationModel(mesa.Model):
         if ids.size == 0:
             return
         pop = self.pop
-        self.count("returns", ids)
+        people = self.people_by_pattern(ids)
+        self.counts[self.day, :, M["returns"]] += people  # as count("returns", ids)
         retry = self.rng.random(ids.size) < retry_share
         pop.node[ids], pop.edge[ids] = place, -1
         # The route records the last attempt: those who try again start a new one there.
         pop.path[ids] = self.paths.extend(np.where(retry, NO_ROUTE, pop.path[ids]), place)
         stays = ids[retry] if at_border else ids[:0]
-        self.in_transit -= self.people_by_pattern(ids) - self.people_by_pattern(stays)
+        self.in_transit -= people - self.people_by_pattern(stays)
         self.finish(ids[~retry], RETURNED, leaves_transit=False)
         again = ids[retry]
         pop.status[again] = WAITING
