@@ -71,16 +71,18 @@ def depart(model: MigrationModel) -> None:
         per_year = per_year * model.drivers.at(model.date)
     calendar = departure_factor(model.date, seasonal=bool(s["seasonal"]))
     leaving = per_year * model.levers.departures * calendar / 365.25
+    anyone = leaving.any()
     for policy, strength in zip(model.policies, model.regime.strengths, strict=True):
-        if strength > 0 and leaving.any():
+        if strength > 0 and anyone:
             diverted = policy.divert(leaving.copy(), strength, model)
             if diverted is not None:
                 diverted = np.clip(diverted, 0.0, leaving)
                 leaving = leaving - diverted
+                anyone = leaving.any()
                 model.counts[model.day, :, M["legal_entries"]] += np.bincount(
                     model.nat_pattern, weights=diverted, minlength=len(FLOW_PATTERNS)
                 )
-    if not leaving.any():  # nobody leaves today: no draws to make
+    if not anyone:  # nobody leaves today: no draws to make
         return
     rate = leaving[model.origin_nat] * model.origin_share * willing(model)
     parties = rate / model.people_per_party
