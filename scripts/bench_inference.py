@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import tempfile
 import time
 from functools import partial
@@ -65,14 +66,18 @@ def main() -> None:
                 Client(cluster) as client,
             ):
                 client.gather(client.map(model, samples[:workers], pure=False))  # warm up
+                load = os.getloadavg()[0]
+                cpu = client.run(time.process_time)
                 start = time.perf_counter()
                 client.gather(client.map(model, samples, pure=False))
                 seconds = time.perf_counter() - start
+                cpu = sum(t - cpu[w] for w, t in client.run(time.process_time).items())
             rate = args.evaluations / seconds * 60
             print(
                 f"{workers} worker{'s' if workers > 1 else ''}: {rate:.1f} evaluations a minute "
                 f"({seconds / args.evaluations:.2f} s each); 2,000 would take "
-                f"{2000 / rate:.0f} min"
+                f"{2000 / rate:.0f} min; {cpu / args.evaluations:.2f} CPU s per evaluation "
+                f"(load {load:.2f} before, {os.getloadavg()[0]:.2f} after)"
             )
 
 
