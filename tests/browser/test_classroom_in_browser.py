@@ -67,7 +67,8 @@ def test_teacher_notes_only_in_the_teacher_view(new_tab):
 def test_on_a_projector_nothing_overflows_and_chart_titles_do_not_overlap(new_tab):
     app = new_tab(width=1024, height=768)
     _step(app)
-    app.page.wait_for_function(CHART_READY)  # the chart's first draw can lag the step on a busy machine
+    # the chart's first draw can lag the step on a busy machine
+    app.page.wait_for_function(CHART_READY)
     wide = app.page.evaluate("document.documentElement.scrollWidth")
     assert wide <= 1024
     boxes = app.page.evaluate(TITLE_BOXES)
