@@ -1,10 +1,11 @@
 """The migration model: a Mesa model stepping one day at a time on a real calendar.
 
-``model.py`` holds the set-up, the levers and the order of the day; each rule of the day is a
-module of :mod:`migmodel.rules` (``docs/ODD.md`` §7 gives every rule and its sources):
+``model.py`` holds the set-up and the order of the day; the levers are
+:mod:`migmodel.levers` and each rule of the day is a module of :mod:`migmodel.rules`
+(``docs/ODD.md`` §7 gives every rule and its sources):
 
 1. **Levers**: the policies in force set today's levers, and those announced but not yet in
-   force set what people *expect* (:meth:`MigrationModel._update_levers`).
+   force set what people *expect* (:mod:`migmodel.levers`).
 2. **Departures** (:mod:`~migmodel.rules.departure`): of the would-be migrants of each
    nationality, a share sets out that depends on what they believe an attempt brings.
 3. **Events due today**: migrants at the end of a leg may die or be apprehended
@@ -31,25 +32,22 @@ from geo import AUTHORITIES, Network, load_network
 from migmodel.agents import Migrant
 from migmodel.diary import Diary, days
 from migmodel.drivers import load_drivers
+from migmodel.levers import apply_levers, neutral_levers, update_levers
 from migmodel.measures import CONSEQUENCES, MEASURES, M
 from migmodel.migrants import Migrants
 from migmodel.patterns import FLOW_PATTERNS, NATIONALITIES, pattern_code
 from migmodel.policy import Levers
-from migmodel.population import ASYLUM, FINAL, KINDS, RETURNED, TRAVELLING, WAITING, Population
+from migmodel.population import FINAL, KINDS, RETURNED, TRAVELLING, WAITING, Population
 from migmodel.preflight import check_memory, check_network, expected_agents
 from migmodel.regime import Regime
 from migmodel.registry import build
 from migmodel.route_ids import NO_ROUTE, Paths
-from migmodel.routes import RouteTable
 from migmodel.rules import arrival, departure, mexico, moving, queue
 from migmodel.rules.arrival import MEXICO, US
 from migmodel.rules.beliefs import Beliefs, implied_chance
 from migmodel.scenario import Scenario
 from migmodel.schedule import Schedule
 from migmodel.snapshots import Snapshots
-
-_CLOSED = 1e6
-"""Generalised cost of a leg a nationality may not use: its choice probability is 0."""
 
 
 class MigrationModel(mesa.Model):
@@ -86,8 +84,9 @@ class MigrationModel(mesa.Model):
         """Monthly push by nationality (see :mod:`migmodel.drivers`), or None."""
         self._setup_network()
         self._setup_origins()
-        self.pop = Population(self._expected_agents())
-        self.paths = Paths()
+        agents = self._expected_agents()
+        self.pop = Population(agents)
+        self.paths = Paths(agents)
         self.schedule = Schedule()
         self.queue = queue.Queue()
         n_nat, n_pat = len(NATIONALITIES), len(FLOW_PATTERNS)
@@ -111,11 +110,12 @@ class MigrationModel(mesa.Model):
         self.policies = sorted(built, key=lambda policy: policy.order)
         for policy in self.policies:
             policy.setup(self)
-        self._access_dates = set(self.network.access_changes())
+        self.access_dates = set(self.network.access_changes())
+        """Dates on which an entry regime of ``access.csv`` starts or ends."""
         self.levers = self.announced = self.neutral_levers()
         self.regime = Regime(self, self.levers.copy())
         """The levers of the policies in force, rebuilt when a strength changes."""
-        self._apply_levers(self.levers)
+        apply_levers(self, self.levers)
         b = scenario["beliefs"]
         self.beliefs = Beliefs(
             self.implied_chance(self.announced),
@@ -155,7 +155,8 @@ class MigrationModel(mesa.Model):
         self.relocation_node = self.network.node_index.get(mexico.RELOCATION_NODE, -1)
         """Where Mexico relocates people it apprehends (-1: not in this network)."""
         self.us_edge = self.authority == US
-        self._order = self.network.travel_order()[::-1]  # nearest the border first
+        self.travel_order = self.network.travel_order()[::-1]
+        """Nodes in route choice's order: nearest the border first."""
         # Route choice and apprehension are per group: nationality × kind (see group()).
         nat = np.repeat(np.arange(len(NATIONALITIES)), len(KINDS))
         self.group_kind = np.tile(np.arange(len(KINDS)), len(NATIONALITIES))
@@ -180,7 +181,13 @@ class MigrationModel(mesa.Model):
         self.wanting = np.array([s["departures"][n] * s["push"][n] for n in NATIONALITIES])
         """Would-be migrants per year by nationality before drivers, levers and the calendar."""
         self.asylum_share = np.array([s["asylum_seeker_share"][n] for n in NATIONALITIES])
+        self.kind_mix = np.stack([self.asylum_share, 1 - self.asylum_share], axis=1)
+        """Share of each nationality's migrants of each kind (:data:`KINDS`)."""
         self.party_mean = np.array([s["party_size"][p] for p in FLOW_PATTERNS])
+        self.people_per_party = (
+            s.people_per_agent * self.party_mean[self.nat_pattern][self.origin_nat]
+        )
+        """People in an average party setting out from each origin row."""
         self.budget_median = np.array([s["budget_usd"][p] for p in FLOW_PATTERNS])
         self.transit_reattempt_share = np.array(
             [s["transit_reattempt_share"][p] for p in FLOW_PATTERNS]
@@ -202,71 +209,7 @@ class MigrationModel(mesa.Model):
     # ------------------------------------------------------------------ levers
     def neutral_levers(self) -> Levers:
         """Return today's levers before any policy acts: the scenario's own values."""
-        m, s = len(self.src), self.scenario
-
-        def by_pattern(key: str) -> np.ndarray:
-            return np.array([s[key][p] for p in FLOW_PATTERNS])
-
-        def by_nationality(key: str) -> np.ndarray:
-            return by_pattern(key)[self.nat_pattern]
-
-        return Levers(
-            apprehension=np.ones(m),
-            cost=np.ones(m),
-            travel_days=np.ones(m),
-            hazard=np.ones(m),
-            interdiction=np.zeros(m),
-            departures=np.ones(len(NATIONALITIES)),
-            removal_share=by_nationality("removal_share"),
-            expel_to_mexico=by_nationality("expel_to_mexico_share"),
-            border_reattempt_share=by_pattern("border_reattempt_share"),
-            mexico_deportation=by_pattern("mexico_deportation_share"),
-            mexico_relocation=by_pattern("mexico_relocation_share"),
-            appointments=np.zeros(1),
-        )
-
-    def _update_levers(self) -> None:
-        changed = self.date in self._access_dates
-        if self.policies:
-            levers = self.regime.levers(self.date, announced=False)
-            changed |= levers is not self.levers and not levers.equals(self.levers)
-            if any(p.announcing(self.date) for p in self.policies):
-                self.announced = self.regime.levers(self.date, announced=True)
-            else:
-                self.announced = levers
-            if changed:
-                self._apply_levers(levers)
-        elif changed:
-            self._apply_levers(self.levers)
-
-    def _apply_levers(self, levers: Levers) -> None:
-        """Set the effective edge attributes from ``levers`` and rebuild route choice."""
-        w = self.scenario["route_choice"]
-        self.levers = levers
-        chance = self.base_apprehension * levers.apprehension + levers.interdiction
-        chance[np.ix_(self.group_kind == ASYLUM, self.us_edge)] = 1.0  # they surrender
-        self.apprehension = np.clip(chance, 0.0, 1.0)
-        self.cost = np.tile(self.base_cost * levers.cost, (self.group_kind.size, 1))
-        self.cost[np.ix_(self.group_kind == ASYLUM, self.us_edge)] = 0.0  # no smuggler
-        self.travel_days = np.maximum(1, np.rint(self.base_days * levers.travel_days)).astype(int)
-        self.hazard = np.clip(self.base_hazard * levers.hazard, 0.0, 1.0)
-        evading = self.apprehension * (self.group_kind[:, None] != ASYLUM)
-        cost = (
-            w["days_weight"] * self.travel_days
-            + w["cost_weight"] * self.cost / 1000.0
-            + w["risk_weight"] * self.hazard
-            + w["enforcement_weight"] * np.where(self.us_edge, evading, self.apprehension)
-        )
-        closed = self.network.closed_legs(NATIONALITIES, self.date)
-        cost = cost + _CLOSED * np.repeat(closed, len(KINDS), axis=0)
-        self.routes = RouteTable(
-            self.src, self.dst, self._order, cost, w["sensitivity"], self.n_nodes
-        )
-        self.journey_cost = departure.route_value(self)
-        """Expected generalised cost from each origin row to the border, under these levers."""
-        us = self.apprehension[self.group_kind != ASYLUM][:, self.us_edge]
-        self.us_encounter = us.mean(axis=1) if us.size else np.zeros(len(NATIONALITIES))
-        """Chance that an evader's crossing ends in a US encounter, per nationality."""
+        return neutral_levers(self)
 
     def implied_chance(self, levers: Levers) -> np.ndarray:
         """Return the chance of staying in the US that ``levers`` imply, by nationality × kind.
@@ -282,7 +225,7 @@ class MigrationModel(mesa.Model):
         if self.day >= self.total_days:
             self.running = False
             return
-        self._update_levers()
+        update_levers(self)
         departure.depart(self)
         due = self.schedule.pop(self.day)
         if due is not None:
@@ -325,7 +268,7 @@ class MigrationModel(mesa.Model):
         if ids.size == 0:
             return
         column = self.consequences[self.day, :, CONSEQUENCES.index(what)]
-        if np.isscalar(authority):
+        if not isinstance(authority, np.ndarray):
             column[authority] += self.pop.people[ids].sum()
         else:
             column += np.bincount(authority, self.pop.people[ids], column.size)
@@ -363,13 +306,14 @@ class MigrationModel(mesa.Model):
         if ids.size == 0:
             return
         pop = self.pop
-        self.count("returns", ids)
+        people = self.people_by_pattern(ids)
+        self.counts[self.day, :, M["returns"]] += people  # as count("returns", ids)
         retry = self.rng.random(ids.size) < retry_share
         pop.node[ids], pop.edge[ids] = place, -1
         # The route records the last attempt: those who try again start a new one there.
         pop.path[ids] = self.paths.extend(np.where(retry, NO_ROUTE, pop.path[ids]), place)
         stays = ids[retry] if at_border else ids[:0]
-        self.in_transit -= self.people_by_pattern(ids) - self.people_by_pattern(stays)
+        self.in_transit -= people - self.people_by_pattern(stays)
         self.finish(ids[~retry], RETURNED, leaves_transit=False)
         again = ids[retry]
         pop.status[again] = WAITING

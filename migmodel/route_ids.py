@@ -17,25 +17,36 @@ import numpy as np
 
 _P = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier (the 64-bit golden ratio)
 _MIN_COMPACT = 1 << 20  # never de-duplicate fewer notes than this
-_CACHE_BITS = 21  # 2M recent ids (32 MB with their owners)
+_CACHE_BITS = 21  # at most 2M recent ids (32 MB with their owners)
+_MIN_CACHE_BITS = 12
+_SLOTS_PER_AGENT = 8  # the cache's size for a run of a given number of agents
 
 _ONE = np.uint64(1)
-_SHIFT = np.uint64(64 - _CACHE_BITS)
 
 NO_ROUTE = np.uint64(0)
 """The id of the empty route, before the first place."""
 
 
 class Paths:
-    """Route ids and the notes needed to spell routes out as lists of node indices."""
+    """Route ids and the notes needed to spell routes out as lists of node indices.
 
-    def __init__(self) -> None:
+    Args:
+        agents: about how many agents the run will have, to size the cache of recent ids
+            (a run with few agents then touches a few pages, not 32 MB); by default the
+            largest cache. The ids and the routes spelled out do not depend on it.
+    """
+
+    def __init__(self, agents: int | None = None) -> None:
+        bits = _CACHE_BITS
+        if agents is not None:
+            bits = min(_CACHE_BITS, max(_MIN_CACHE_BITS, (_SLOTS_PER_AGENT * agents).bit_length()))
+        self._shift = np.uint64(64 - bits)
         self._notes: list[np.ndarray] = []  # arrays of rows (route, parent route, node)
         self._pending = 0  # rows noted since the last de-duplication
         self._kept = 0  # distinct rows kept by it
         self._sorted = True  # whether _notes is one array sorted by route id
-        self._recent = np.zeros(1 << _CACHE_BITS, dtype=np.uint64)  # ids certainly noted
-        self._owner = np.zeros(1 << _CACHE_BITS, dtype=np.int64)  # batch row that set the slot
+        self._recent = np.zeros(1 << bits, dtype=np.uint64)  # ids certainly noted
+        self._owner = np.zeros(1 << bits, dtype=np.int64)  # batch row that set the slot
 
     def extend(self, paths: np.ndarray, nodes: np.ndarray) -> np.ndarray:
         """Return the ids of ``paths`` each followed by the matching place in ``nodes``.
@@ -50,7 +61,7 @@ class Paths:
         new = paths * _P
         new += nodes.astype(np.uint64)
         new += _ONE
-        slot = ((new * _P) >> _SHIFT).astype(np.intp)
+        slot = ((new * _P) >> self._shift).astype(np.intp)
         fresh = (self._recent[slot] != new).nonzero()[0]
         if fresh.size:
             # Note each fresh id once. When a batch holds an id several times, the last row

@@ -20,7 +20,8 @@ class Schedule:
     """Day → migrants due that day."""
 
     def __init__(self) -> None:
-        self._due: dict[int, list[np.ndarray]] = {}
+        # Each day's batches: arrays of ids, or lists of ids for the handfuls grouped in Python.
+        self._due: dict[int, list[np.ndarray | list[int]]] = {}
 
     def add(self, ids: np.ndarray, when: np.ndarray | int, today: int) -> None:
         """Enter the next event of each migrant: on day ``when`` (one, or one per migrant).
@@ -29,15 +30,19 @@ class Schedule:
         """
         if ids.size == 0:
             return
-        if np.isscalar(when):
+        if not isinstance(when, np.ndarray):  # one day for all
             self._due.setdefault(int(when), []).append(ids)
             return
         if ids.size <= _FEW:  # a handful: grouping them in Python is quicker than sorting
+            days = when.tolist()
+            if days.count(days[0]) == len(days):
+                self._due.setdefault(days[0], []).append(ids)
+                return
             rows: dict[int, list[int]] = {}
-            for row, day in enumerate(when.tolist()):
+            for row, day in zip(ids.tolist(), days, strict=True):
                 rows.setdefault(day, []).append(row)
             for day, group in rows.items():
-                self._due.setdefault(day, []).append(ids[group])
+                self._due.setdefault(day, []).append(group)
             return
         delay = when - today
         if delay.max() < 1 << 16:  # small integers: numpy sorts them by radix, in linear time
@@ -54,4 +59,6 @@ class Schedule:
         due = self._due.pop(day, None)
         if due is None:
             return None
-        return np.concatenate(due) if len(due) > 1 else due[0]
+        if len(due) == 1 and isinstance(due[0], np.ndarray):
+            return due[0]
+        return np.concatenate(due)

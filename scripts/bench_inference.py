@@ -3,15 +3,22 @@
 Each evaluation is what ABC-SMC runs for one particle (``experiments/inference.py``): the
 historical scenario from its start (with spin-up) to the end of the fit window, at the
 inference's scale (``[abc] people_per_agent``), measured against the in-sample targets.
-Parameters are drawn from the priors. Prints evaluations per minute and the time 2,000 would
-take.
+Parameters are drawn from the priors. Prints evaluations per minute, the time 2,000 would
+take, the workers' CPU seconds per evaluation and the load average before and after.
 
     .venv/bin/python scripts/bench_inference.py [--evaluations 40] [--calibration FILE]
+
+Measured with ``--evaluations 30`` on the 2-core machine while others used it (load average
+6.5-11): 19.5 evaluations a minute on 1 worker (2.29 CPU s each) and 19.2 on 2 (2.74 CPU s
+each), 2,000 in about 104 min; at f9d5bea, under the same load, 16.5 and 16.7 (2.50 and 2.94
+CPU s). On an idle machine it was 22.1 and 40.8 (about 49 min for 2,000). The target, 2,000 in
+30 min (67 a minute on 2 workers), is not met (``experiments/calibration/README.md``, Speed).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from functools import partial
@@ -57,14 +64,18 @@ def main() -> None:
         for workers in (1, 2):
             with evaluator(workers, console=Console(stderr=True)) as runner:  # as calibrate's
                 runner.apply(model, samples[:workers])  # warm up
+                load = os.getloadavg()[0]
+                cpu = runner.client.run(time.process_time)
                 start = time.perf_counter()
                 runner.apply(model, samples)
                 seconds = time.perf_counter() - start
+                cpu = sum(t - cpu[w] for w, t in runner.client.run(time.process_time).items())
             rate = args.evaluations / seconds * 60
             print(
                 f"{workers} worker{'s' if workers > 1 else ''}: {rate:.1f} evaluations a minute "
                 f"({seconds / args.evaluations:.2f} s each); 2,000 would take "
-                f"{2000 / rate:.0f} min"
+                f"{2000 / rate:.0f} min; {cpu / args.evaluations:.2f} CPU s per evaluation "
+                f"(load {load:.2f} before, {os.getloadavg()[0]:.2f} after)"
             )
 
 

@@ -92,3 +92,18 @@ def test_route_ids_spell_each_route_back_first_place_first():
     assert one[0] == one[1] and two[0] != two[1]  # the same places, the same id
     again = paths.extend(np.full(1, NO_ROUTE), np.array([0]))
     assert again[0] == one[0]  # ids depend on the places alone, not on when they were made
+
+
+def test_route_ids_and_routes_do_not_depend_on_the_size_of_the_cache():
+    def walk(paths: Paths) -> np.ndarray:
+        rng = np.random.default_rng(0)
+        current = np.full(500, NO_ROUTE)
+        for _ in range(8):
+            current = paths.extend(current, rng.integers(0, 60, current.size))
+            current[rng.random(current.size) < 0.1] = NO_ROUTE  # some start again
+        return current
+
+    small, large = Paths(agents=1), Paths()  # 4,096 slots (many collisions) and 2M
+    ids_small, ids_large = walk(small), walk(large)
+    assert np.array_equal(ids_small, ids_large)
+    assert np.array_equal(small.spell(ids_small), large.spell(ids_large))

@@ -107,7 +107,8 @@ class Beliefs:
         self._past.append(self.border.copy())
         if day % _WEEK == 0 and self._noise_sd > 0:
             self._noise = np.exp(self._noise_sd * rng.standard_normal(self._noise.size))
-        self.home = np.clip(self._past[0] * self._noise[:, None], 0.0, 1.0)
+        # np.minimum(np.maximum(...)) is np.clip without its Python wrapper (daily, on 24 cells)
+        self.home = np.minimum(np.maximum(self._past[0] * self._noise[:, None], 0.0), 1.0)
 
 
 def implied_chance(removal: np.ndarray, encounter: np.ndarray) -> np.ndarray:

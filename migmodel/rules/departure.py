@@ -54,7 +54,7 @@ def route_value(model: MigrationModel) -> np.ndarray:
 def willing(model: MigrationModel) -> np.ndarray:
     """Return, per origin row, the share of the pool that sets out today."""
     c = model.scenario["departure_choice"]
-    mix = np.stack([model.asylum_share, 1 - model.asylum_share], axis=1)
+    mix = model.kind_mix
     believed = (mix * model.beliefs.home).sum(axis=1)
     reference = (mix * model.beliefs.reference).sum(axis=1)
     ratio = np.divide(believed, reference, out=np.ones_like(believed), where=reference > 0)
@@ -71,20 +71,21 @@ def depart(model: MigrationModel) -> None:
         per_year = per_year * model.drivers.at(model.date)
     calendar = departure_factor(model.date, seasonal=bool(s["seasonal"]))
     leaving = per_year * model.levers.departures * calendar / 365.25
+    anyone = leaving.any()
     for policy, strength in zip(model.policies, model.regime.strengths, strict=True):
-        if strength > 0 and leaving.any():
+        if strength > 0 and anyone:
             diverted = policy.divert(leaving.copy(), strength, model)
             if diverted is not None:
                 diverted = np.clip(diverted, 0.0, leaving)
                 leaving = leaving - diverted
+                anyone = leaving.any()
                 model.counts[model.day, :, M["legal_entries"]] += np.bincount(
                     model.nat_pattern, weights=diverted, minlength=len(FLOW_PATTERNS)
                 )
-    if not leaving.any():  # nobody leaves today: no draws to make
+    if not anyone:  # nobody leaves today: no draws to make
         return
     rate = leaving[model.origin_nat] * model.origin_share * willing(model)
-    party = model.party_mean[model.nat_pattern[model.origin_nat]]
-    parties = rate / (s.people_per_agent * party)
+    parties = rate / model.people_per_party
     add_migrants(model, np.repeat(np.arange(rate.size), model.rng.poisson(parties)))
 
 

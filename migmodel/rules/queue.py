@@ -91,22 +91,25 @@ def decide(model: MigrationModel, ids: np.ndarray) -> np.ndarray:
     cum = np.cumsum(weight / weight.sum(axis=1, keepdims=True), axis=1)
     choice = (model.rng.random(ids.size)[:, None] > cum[:, :-1]).sum(axis=1)
 
+    chosen = np.bincount(choice, minlength=len(OPTIONS))  # most days some are not chosen
     was_queueing = pop.queued[ids] >= 0
-    leaving = was_queueing & (choice != 1)
-    model.waiting -= model.people_by_pattern(ids[leaving])
-    pop.queued[ids[leaving]] = -1
-    joins = ids[~was_queueing & (choice == 1)]
-    pop.queued[joins] = model.day
-    model.queue.join(joins, model.day)
-    model.waiting += model.people_by_pattern(joins)
-
-    waits = ids[choice == 1]
-    pop.status[waits] = WAITING
-    model.schedule.add(waits, model.day + int(c["decide_days"]), model.day)
-    settles = ids[choice == 2]
+    if was_queueing.any():
+        leaving = ids[was_queueing & (choice != 1)]
+        model.waiting -= model.people_by_pattern(leaving)
+        pop.queued[leaving] = -1
+    joins = ids[:0]
+    if chosen[1]:
+        joins = ids[~was_queueing & (choice == 1)]
+        pop.queued[joins] = model.day
+        model.queue.join(joins, model.day)
+        model.waiting += model.people_by_pattern(joins)
+        waits = ids[choice == 1]
+        pop.status[waits] = WAITING
+        model.schedule.add(waits, model.day + int(c["decide_days"]), model.day)
+    settles = ids[choice == 2] if chosen[2] else ids[:0]
     model.count("settled_in_mexico", settles)
     model.finish(settles, SETTLED)
-    home = ids[choice == 3]
+    home = ids[choice == 3] if chosen[3] else ids[:0]
     pop.node[home] = pop.origin[home]
     model.finish(home, RETURNED)
     if model.diary is not None:
