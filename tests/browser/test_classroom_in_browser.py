@@ -67,7 +67,8 @@ def test_teacher_notes_only_in_the_teacher_view(new_tab):
 def test_on_a_projector_nothing_overflows_and_chart_titles_do_not_overlap(new_tab):
     app = new_tab(width=1024, height=768)
     _step(app)
-    app.page.wait_for_function(CHART_READY)  # the chart's first draw can lag the step on a busy machine
+    # the chart's first draw can lag the step on a busy machine
+    app.page.wait_for_function(CHART_READY)
     wide = app.page.evaluate("document.documentElement.scrollWidth")
     assert wide <= 1024
     boxes = app.page.evaluate(TITLE_BOXES)
@@ -131,3 +132,31 @@ def test_the_map_legs_switch_to_patterns_and_to_the_difference(app):
             f"{legend}.graphic[0].elements.some(e => (e.style?.text || '').includes('{text}'))"
         )
     assert app.errors == []
+
+
+def test_a_handed_in_worksheet_is_seen_on_the_teacher_page(new_tab):
+    """Name and class code typed first: the records that appear above them must keep them."""
+    student = new_tab()
+    page = student.page
+    _choose(student, "Guided lesson", "freight trains")
+    lesson = page.locator(".migmodel-lesson")
+    expect(lesson).to_contain_text("Step 1 of 3")
+    lesson.get_by_label("Your name").fill("Ana Browser")
+    lesson.get_by_label("Class code").fill("room-12")
+    hand_in = page.get_by_role("button", name="Hand in")
+    expect(hand_in).to_be_enabled()
+    page.get_by_role("button", name="Do this step").click()
+    expect(page.locator(".migmodel-notice")).to_contain_text("Step 1 done")
+    expect(lesson).to_contain_text("% change")  # the records table is drawn above the fields
+    expect(lesson.get_by_label("Class code")).to_have_value("room-12")
+    expect(hand_in).to_be_enabled()
+    hand_in.click()
+    expect(page.locator(".migmodel-notice")).to_contain_text("handed in to class room-12")
+    teacher = new_tab("?teacher")
+    field = teacher.page.locator(".migmodel-class").get_by_label("Class code")
+    field.fill("room-12")
+    field.press("Enter")
+    card = teacher.page.locator(".migmodel-class")
+    expect(card).to_contain_text("Ana Browser")
+    expect(card).to_contain_text("US border encounters: Northern Triangle")
+    assert student.errors == [] and teacher.errors == []
