@@ -160,3 +160,32 @@ def test_a_handed_in_worksheet_is_seen_on_the_teacher_page(new_tab):
     expect(card).to_contain_text("Ana Browser")
     expect(card).to_contain_text("US border encounters: Northern Triangle")
     assert student.errors == [] and teacher.errors == []
+
+
+MAP_NAMES = """
+(() => {
+  const chart = document.querySelector('.migmodel-map').__vue__.chart;
+  const named = new Set(chart.getOption().series.slice(1, 3).flatMap(s => s.data)
+    .filter(d => d.label && d.label.show).map(d => d.label.formatter));
+  return chart.getZr().storage.getDisplayList(true)
+    .filter(el => el.style && named.has(el.style.text))
+    .map(el => {
+      const r = el.getBoundingRect().clone();
+      r.applyTransform(el.getComputedTransform());
+      return [el.style.text, r.x, r.y, r.width, r.height];
+    });
+})()
+"""
+
+
+def test_the_names_of_near_crossings_do_not_overlap_on_the_map(app):
+    app.page.get_by_role("button", name="Month").click()
+    _step(app, 3)  # by then Reynosa and Matamoros, 80 km apart, are among the busiest
+    app.page.wait_for_function(f"{MAP_NAMES}.length >= 5")
+    names = app.page.evaluate(MAP_NAMES)
+    assert {"Reynosa", "Matamoros"} <= {n[0] for n in names}
+    clashes = [
+        (a, b) for i, a in enumerate(names) for b in names[i + 1 :] if _overlap(a[1:], b[1:])
+    ]
+    assert clashes == []
+    assert app.errors == []
