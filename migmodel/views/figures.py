@@ -33,7 +33,7 @@ PATTERN_COLOURS = {
 """One colour per flow pattern everywhere in the app (ColorBrewer Dark2)."""
 TOTAL_COLOUR = "#2c3e50"
 OBSERVED = "CBP observed (month)"
-"""The name of the observed monthly encounters beside a run of the historical scenario."""
+"""The name of the observed monthly encounters beside a run of a calibrated scenario."""
 
 PANELS: dict[str, tuple[str, str, bool]] = {
     "us_encounters_by_pattern": (
@@ -140,7 +140,7 @@ def charts_option(
         if panel:
             panel[0]["markLine"] = _events(session, label=i == 0, large=large)
         series += panel
-        if measure == "us_encounters" and not by_pattern:
+        if measure == "us_encounters" and not by_pattern and shows_observed(session):
             series += _observed(i, first, last)
     return {
         "animation": False,
@@ -296,6 +296,16 @@ def observed_months() -> tuple[tuple[str, float], ...]:
         ((pd.Period(m, "M").end_time.date()).isoformat(), float(v))
         for m, v in zip(months["period"], months["observed"], strict=True)
     )
+
+
+def shows_observed(session: Session) -> bool:
+    """Return whether the charts put CBP's observed months beside the run.
+
+    Only for a calibrated scenario (``historical``): its run was fitted to those months, so
+    the dots test it. Beside a what-if scenario such as ``baseline`` (its own drivers and
+    policies from its own start) they would read as a target it never aimed at.
+    """
+    return session.model.scenario.calibration is not None
 
 
 def _observed(grid: int, start: dt.date, end: dt.date) -> list[dict[str, Any]]:

@@ -189,3 +189,13 @@ def test_the_names_of_near_crossings_do_not_overlap_on_the_map(app):
     ]
     assert clashes == []
     assert app.errors == []
+
+
+def test_observed_months_beside_the_calibrated_historical_run_only(app):
+    chart = "document.querySelector('.migmodel-charts')?.__vue__?.chart"  # redrawn: may be gone
+    observed = f"!!{chart}?.getOption().series.some(s => s.name === 'CBP observed (month)')"
+    _step(app)
+    assert app.page.evaluate(observed) is False  # baseline: a what-if, not fitted to them
+    _choose(app, "Scenario", "historical")
+    app.page.wait_for_function(observed)
+    assert app.errors == []
