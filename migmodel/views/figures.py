@@ -17,6 +17,7 @@ import pandas as pd
 from experiments.observed import observed
 from migmodel.measures import MEASURE
 from migmodel.patterns import FLOW_PATTERNS, PATTERN_LABELS
+from migmodel.views.text import FEW_AGENTS
 
 if TYPE_CHECKING:
     from migmodel.views.session import Session
@@ -139,6 +140,8 @@ def charts_option(
         panel = _panel_lines(session, i, measure, by_pattern, days, dates)
         if panel:
             panel[0]["markLine"] = _events(session, label=i == 0, large=large)
+            if measure in SMALL_COUNTS:
+                _few_agents(panel, y, session.model.scenario.people_per_agent, font)
         series += panel
         if measure == "us_encounters" and not by_pattern and shows_observed(session):
             series += _observed(i, first, last)
@@ -262,6 +265,28 @@ def _panel_lines(
             colour = PATTERN_COLOURS.get(key, TOTAL_COLOUR)
             series += _line(i, side, label, colour, dates, by_seed)
     return series
+
+
+def _few_agents(panel: list[dict[str, Any]], y: dict[str, Any], per_agent: int, font: int) -> None:
+    """Draw a small-count panel as what it is: whole agents, mostly fewer than a few.
+
+    Its lines go in steps (a count of agents has no values between); a grey band spans 0 to
+    :data:`~migmodel.views.text.FEW_AGENTS` agents, the size below which the Comparison table
+    marks a difference †, and the y axis always reaches its top: what lies inside it is a
+    few agents' fates, not a trend.
+    """
+    top = FEW_AGENTS * per_agent
+    for line in panel:
+        line["step"] = "end"
+    highest = max((v for line in panel for _, v in line["data"]), default=0.0)
+    y["max"] = None if highest > top else top  # None: ECharts fits the data
+    label = f"under {FEW_AGENTS} agents ({top:,} people): a few agents' fates"
+    panel[0]["markArea"] = {
+        "silent": True,
+        "itemStyle": {"color": "rgba(120,120,120,0.12)"},
+        "label": {"position": "insideTopLeft", "fontSize": font - 2, "color": "#555"},
+        "data": [[{"yAxis": 0, "name": label}, {"yAxis": top}]],
+    }
 
 
 def _events(session: Session, label: bool, large: bool) -> dict[str, Any]:
