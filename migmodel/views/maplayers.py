@@ -3,8 +3,8 @@
 The legs can show (``LEG_VIEWS``):
 
 * ``flow``: people setting off on each leg a day over the last 30 days (the map's default);
-* ``pattern``: the people on each leg now, coloured by the flow pattern most of them are in,
-  so each pattern's route can be traced;
+* ``pattern``: the people on each leg now (a snapshot, as its key says), coloured by the
+  flow pattern most of them are in, so each pattern's route can be traced;
 * ``difference``: the flow on each leg minus the reference run's (same seed), in compare and
   ensemble modes: where a policy moved people from and to.
 
@@ -167,26 +167,31 @@ def _name_main_places(
 
 
 def _by_pattern(option: dict[str, Any], session: Session) -> None:
-    """Legs keep their width (the 30-day flow); their colour: the pattern of most on them now.
+    """Legs drawn from one snapshot, today's: width the people on them, colour their pattern.
 
-    A leg with fewer than :data:`FEW_ON_LEG` agents on it now is grey: too few to tell.
+    Both from the people on each leg now (not the flow view's last 30 days, which the model
+    does not keep by pattern), so width and colour tell of the same people. A leg with fewer
+    than :data:`FEW_ON_LEG` agents on it now is grey: too few to tell.
     """
     on = on_legs_by_pattern(session)
     agents = on.sum(axis=1) / session.model.scenario.people_per_agent
     for leg, row, n in zip(option["series"][0]["data"], on, agents.tolist(), strict=True):
-        top = FLOW_PATTERNS[int(row.argmax())]
+        top, people = FLOW_PATTERNS[int(row.argmax())], float(row.sum())
         known = n >= FEW_ON_LEG
-        leg["name"] += (
-            f"; on it now: {row.sum():,.0f} people, most {PATTERN_LABELS[top]}"
+        leg["name"] = leg["name"].split(":")[0] + (
+            f": {people:,.0f} people on it now, most {PATTERN_LABELS[top]}"
             if known
-            else "; too few on it now to tell their pattern"
+            else f": {people:,.0f} people on it now, too few to tell their pattern"
         )
-        colour = PATTERN_COLOURS[top] if known else "#c8c8c8"
-        leg["lineStyle"] = {**leg["lineStyle"], "color": colour}
+        leg["lineStyle"] = {
+            **leg["lineStyle"],
+            "color": PATTERN_COLOURS[top] if known else "#c8c8c8",
+            "width": round(0.6 + 1.2 * np.log10(1 + people), 2),
+        }
     option.pop("visualMap")
     option["graphic"][0]["style"]["text"] = (
-        f"width: people a day (last {WINDOW} days);\ncolour: the pattern of most on the leg "
-        f"now\n(grey: under {FEW_ON_LEG} agents)"
+        "today, not the last 30 days:\nwidth: people on the leg now;\ncolour: the pattern "
+        f"of most of them\n(grey: under {FEW_ON_LEG} agents)"
     )
     option["graphic"].append(_pattern_key())
 

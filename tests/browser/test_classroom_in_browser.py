@@ -126,7 +126,7 @@ def test_the_teacher_prints_a_handout_and_an_answer_key(new_tab):
 def test_the_map_legs_switch_to_patterns_and_to_the_difference(app):
     _step(app, 2)
     legend = "document.querySelector('.migmodel-map').__vue__.chart.getOption()"
-    for label, text in (("pattern", "colour: the pattern"), ("vs reference", "minus the")):
+    for label, text in (("pattern", "today, not the last 30"), ("vs reference", "minus the")):
         app.page.get_by_role("button", name=label, exact=True).click()
         app.page.wait_for_function(
             f"{legend}.graphic[0].elements.some(e => (e.style?.text || '').includes('{text}'))"

@@ -1,10 +1,12 @@
-"""The names on the map: near places' names do not write over each other."""
+"""The map's layers: names that do not collide, a pattern view drawn from one snapshot."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from migmodel.views.maplayers import _hit, _label_box, spread_labels
+import numpy as np
+
+from migmodel.views.maplayers import _hit, _label_box, on_legs_by_pattern, spread_labels
 from migmodel.views.mapview import map_option
 from migmodel.views.session import Session, Settings
 
@@ -43,3 +45,17 @@ def test_names_that_still_collide_are_hidden_by_echarts():
     option = map_option(session)
     for points in option["series"][1:3]:
         assert points["labelLayout"] == {"hideOverlap": True}
+
+
+def test_the_pattern_view_draws_width_and_colour_from_the_same_people_now():
+    session = Session(Settings(mode="single"))
+    session.step(28)
+    option = map_option(session, view="pattern")
+    on = on_legs_by_pattern(session).sum(axis=1)
+    legs = option["series"][0]["data"]
+    for leg, people in zip(legs, on.tolist(), strict=True):
+        assert leg["lineStyle"]["width"] == round(0.6 + 1.2 * np.log10(1 + people), 2)
+        assert f"{people:,.0f} people on it now" in leg["name"]
+        assert "a day" not in leg["name"]  # not the flow view's 30 days
+    assert "today, not the last 30 days" in option["graphic"][0]["style"]["text"]
+    assert any("(air)" in leg["name"] and leg["lineStyle"]["type"] == "dashed" for leg in legs)
