@@ -207,7 +207,7 @@ def test_the_charts_plot_30_day_sums_of_both_runs(stepped):
     assert points[-1][0] == (stepped.date - dt.timedelta(days=1)).isoformat()
 
 
-def test_historical_charts_mark_policy_events_and_show_observed_months():
+def test_historical_charts_mark_policy_events_and_show_observed_months_baseline_none():
     session = Session(Settings(scenario="historical", mode="single"))
     session.step(30)
     option = charts_option(session)
@@ -220,9 +220,14 @@ def test_historical_charts_mark_policy_events_and_show_observed_months():
     months = dict(observed[0]["data"])
     assert months["2019-10-31"] == 45_139  # CBP's October 2019, from experiments/data
     assert max(months) <= "2023-09-30"  # the data end there
-    baseline = charts_option(Session(Settings(mode="single")))["series"]
-    shown = [d for s in baseline if s["name"] == "CBP observed (month)" for d, _ in s["data"]]
-    assert shown and min(shown) == "2021-10-31"  # only the months within the scenario's dates
+    zoomed = charts_option(session, zoom=(dt.date(2021, 1, 1), dt.date(2021, 6, 30)))
+    shown = [
+        d for s in zoomed["series"] if s["name"] == "CBP observed (month)" for d, _ in s["data"]
+    ]
+    assert min(shown) == "2021-01-31" and max(shown) == "2021-06-30"  # the dates shown only
+    baseline = Session(Settings(mode="single"))  # a what-if, not fitted to the data: no dots
+    baseline.step(30)
+    assert all(s["name"] != "CBP observed (month)" for s in charts_option(baseline)["series"])
 
 
 def test_ensemble_charts_have_bands():

@@ -7,10 +7,15 @@ their axes and legends. :class:`ChartWidget` keeps the last whole option the bro
 title's text, an axis' dates), sends a *patch* that the browser merges in
 (``setOption(patch, notMerge=false)``). Anything else (a series more or less, a new style)
 sends the whole option again. :func:`option_patch` is plain Python, tested without a browser.
+
+The patch goes to the browser as JSON text, not as a synced dict: a dict of thousands of
+small objects is walked by ipywidgets (looking for binary buffers) on the server and made
+deeply reactive by Vue in the browser, at every step, for nothing; a string is neither.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -72,12 +77,13 @@ class ChartWidget(EchartsWidget):
     """Solara's ECharts widget with a ``patch`` merged into the chart (see the module)."""
 
     template_file = (__file__, "echarts_patch.vue")
-    patch = traitlets.Any({}).tag(sync=True)
+    patch_json = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.volatile: set[str] = set()
         self.patches = 0  # patches sent since the last whole option (for the tests)
+        self.patch: Option = {}  # what patch_json holds
 
     def show(self, option: Option) -> None:
         """Draw ``option``: as a patch on the base when it can be, else whole."""
@@ -85,12 +91,13 @@ class ChartWidget(EchartsWidget):
         if patch is None:
             self.volatile = set()
             self.patches = 0
-            self.patch = {}
+            self.patch, self.patch_json = {}, ""
             self.option = option
         else:
             self.volatile |= patch.keys() - {"series"}
             self.patches += 1
             self.patch = patch
+            self.patch_json = json.dumps(patch, separators=(",", ":"))
 
     def drawn(self) -> Option:
         """Return the option the browser draws: the base with the patch merged in."""

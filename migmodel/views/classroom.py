@@ -38,6 +38,7 @@ class Classroom:
         self.discussion: dict[int, str] = {}  # answers to the discussion questions
         self.records: list[dict[str, object]] = []
         self.student = ""
+        self.class_code = ""  # typed by the student; kept here, not in a widget's state
         session.change(
             scenario=lesson.scenario,
             seed=lesson.seed,

@@ -17,6 +17,7 @@ import pandas as pd
 from experiments.observed import observed
 from migmodel.measures import MEASURE
 from migmodel.patterns import FLOW_PATTERNS, PATTERN_LABELS
+from migmodel.views.text import FEW_AGENTS
 
 if TYPE_CHECKING:
     from migmodel.views.session import Session
@@ -33,7 +34,7 @@ PATTERN_COLOURS = {
 """One colour per flow pattern everywhere in the app (ColorBrewer Dark2)."""
 TOTAL_COLOUR = "#2c3e50"
 OBSERVED = "CBP observed (month)"
-"""The name of the observed monthly encounters beside a run of the historical scenario."""
+"""The name of the observed monthly encounters beside a run of a calibrated scenario."""
 
 PANELS: dict[str, tuple[str, str, bool]] = {
     "us_encounters_by_pattern": (
@@ -139,8 +140,10 @@ def charts_option(
         panel = _panel_lines(session, i, measure, by_pattern, days, dates)
         if panel:
             panel[0]["markLine"] = _events(session, label=i == 0, large=large)
+            if measure in SMALL_COUNTS:
+                _few_agents(panel, y, session.model.scenario.people_per_agent, font)
         series += panel
-        if measure == "us_encounters" and not by_pattern:
+        if measure == "us_encounters" and not by_pattern and shows_observed(session):
             series += _observed(i, first, last)
     return {
         "animation": False,
@@ -264,6 +267,28 @@ def _panel_lines(
     return series
 
 
+def _few_agents(panel: list[dict[str, Any]], y: dict[str, Any], per_agent: int, font: int) -> None:
+    """Draw a small-count panel as what it is: whole agents, mostly fewer than a few.
+
+    Its lines go in steps (a count of agents has no values between); a grey band spans 0 to
+    :data:`~migmodel.views.text.FEW_AGENTS` agents, the size below which the Comparison table
+    marks a difference †, and the y axis always reaches its top: what lies inside it is a
+    few agents' fates, not a trend.
+    """
+    top = FEW_AGENTS * per_agent
+    for line in panel:
+        line["step"] = "end"
+    highest = max((v for line in panel for _, v in line["data"]), default=0.0)
+    y["max"] = None if highest > top else top  # None: ECharts fits the data
+    label = f"under {FEW_AGENTS} agents ({top:,} people): a few agents' fates"
+    panel[0]["markArea"] = {
+        "silent": True,
+        "itemStyle": {"color": "rgba(120,120,120,0.12)"},
+        "label": {"position": "insideTopLeft", "fontSize": font - 2, "color": "#555"},
+        "data": [[{"yAxis": 0, "name": label}, {"yAxis": top}]],
+    }
+
+
 def _events(session: Session, label: bool, large: bool) -> dict[str, Any]:
     """Dashed vertical lines at the start of each dated policy of the current levers."""
     marks = [
@@ -296,6 +321,17 @@ def observed_months() -> tuple[tuple[str, float], ...]:
         ((pd.Period(m, "M").end_time.date()).isoformat(), float(v))
         for m, v in zip(months["period"], months["observed"], strict=True)
     )
+
+
+def shows_observed(session: Session) -> bool:
+    """Return whether the charts put CBP's observed months beside the run.
+
+    Only for a scenario whose drivers were fitted to those months (``historical``, whose
+    calibration names its push by month): the dots test its run. Beside a what-if scenario
+    such as ``baseline`` (its own steady push, its behaviour parameters borrowed from the
+    calibration) they would read as a target it never aimed at.
+    """
+    return session.model.scenario.drivers is not None
 
 
 def _observed(grid: int, start: dt.date, end: dt.date) -> list[dict[str, Any]]:

@@ -122,7 +122,8 @@ def LessonPanel(
                 "Lesson done: the levers and controls are yours (free play). "
                 "Download your worksheet below."
             )
-        WorksheetBar(room, act, set_classroom)
+        # keyed: the records and notices that appear above it must not make it a new widget
+        WorksheetBar(room, act, set_classroom).key(f"worksheet-{lesson.key}")
         if teacher:
             with solara.Details("Teacher notes"):
                 Prose(teacher_notes(lesson), classes=["migmodel-teacher-notes"])
@@ -149,9 +150,17 @@ def Printables(lesson: Lesson) -> None:
 def WorksheetBar(
     room: Classroom, act: Act, set_classroom: Callable[[Classroom | None], None]
 ) -> None:
-    """The student's name, the worksheet's downloads, and leaving the lesson."""
+    """The student's name and class code, the worksheet's downloads, and leaving the lesson.
+
+    The name and class code live in ``room``, so a field drawn again keeps what was typed.
+    """
     key = room.lesson.key
-    code, set_code = solara.use_state("")
+    code, set_code = solara.use_state(room.class_code)  # the state redraws the Hand in button
+
+    def type_code(text: str) -> None:
+        room.class_code = text
+        set_code(text)
+
     with solara.Column(style={"margin-top": "8px"}):
         with solara.Row(style={"flex-wrap": "wrap"}):
             solara.InputText(
@@ -160,7 +169,7 @@ def WorksheetBar(
                 on_value=lambda name: setattr(room, "student", name),
                 continuous_update=True,
             )
-            solara.InputText("Class code", value=code, on_value=set_code, continuous_update=True)
+            solara.InputText("Class code", value=code, on_value=type_code, continuous_update=True)
             solara.Button(
                 "Hand in",
                 icon_name="mdi-send",

@@ -3,8 +3,8 @@
 The legs can show (``LEG_VIEWS``):
 
 * ``flow``: people setting off on each leg a day over the last 30 days (the map's default);
-* ``pattern``: the people on each leg now, coloured by the flow pattern most of them are in,
-  so each pattern's route can be traced;
+* ``pattern``: the people on each leg now (a snapshot, as its key says), coloured by the
+  flow pattern most of them are in, so each pattern's route can be traced;
 * ``difference``: the flow on each leg minus the reference run's (same seed), in compare and
   ensemble modes: where a policy moved people from and to.
 
@@ -39,6 +39,10 @@ MAIN_PLACES = 3
 """The places named on the map: those holding the most people now."""
 FEW_ON_LEG = 3
 """Agents on a leg below which its pattern colour is not shown."""
+LABEL_PX = (8.6, 11.4)
+"""Pixels per degree of longitude and latitude on the app's 560-px map (ECharts' geo
+``aspectScale`` 0.75): the scale at which :func:`spread_labels` places the names."""
+LABEL_SIDES = ("right", "left", "top", "bottom")
 PLACE_KEY = (10_000, 100_000)
 CROSSING_KEY = (10_000, 100_000)
 
@@ -84,13 +88,66 @@ def apply_layer(option: dict[str, Any], session: Session, view: str) -> dict[str
         if "(air)" in leg["name"]:
             leg["lineStyle"] = {**leg["lineStyle"], "type": "dashed"}
     caption = option["graphic"][0]  # the colour bar's title: above the bar's own top label
-    caption["bottom"], caption["style"]["lineHeight"] = 124, 13
+    caption["bottom"], caption["style"]["lineHeight"] = 140, 13
     flights = {"type": "text", "left": 60, "bottom": 8, "silent": True}
     flights["style"] = {"text": "dashed: flights", "fontSize": 10, "fill": "#333"}
     option["graphic"] = [*option["graphic"], flights, *size_keys()]
     named = {c["formatter"] for c in (d["label"] for d in option["series"][2]["data"]) if c["show"]}
     _name_main_places(option["series"][1]["data"], named)
+    spread_labels(option["series"][2]["data"], option["series"][1]["data"])
+    for points in option["series"][1:3]:  # a name that still collides (a small screen, a
+        points["labelLayout"] = {"hideOverlap": True}  # zoom) is hidden: the larger shows
     return option
+
+
+def spread_labels(*ranked: list[dict[str, Any]]) -> None:
+    """Put each shown name on the side of its point where it clears the others.
+
+    Names are placed in the order given (the busiest crossings, then the fullest places),
+    each on the first of :data:`LABEL_SIDES` (its own side first) whose box, at the app's
+    map scale :data:`LABEL_PX`, covers neither a name placed before nor another named
+    point; when none is free it keeps its side, and ECharts' ``hideOverlap`` hides the
+    smaller. Reynosa and Matamoros, 80 km apart, would otherwise write over each other.
+    """
+    named = [
+        point
+        for points in ranked
+        for point in sorted(points, key=lambda p: -p["value"][2])
+        if point.get("label", {}).get("show")
+    ]
+    marks = [_label_box(p, "mark") for p in named]
+    placed: list[tuple[float, float, float, float]] = []
+    for point, mark in zip(named, marks, strict=True):
+        label = point["label"]
+        sides = [label["position"], *(s for s in LABEL_SIDES if s != label["position"])]
+        taken = placed + [m for m in marks if m is not mark]
+        boxes = {side: _label_box(point, side) for side in sides}
+        free = [s for s in sides if not any(_hit(boxes[s], b) for b in taken)]
+        label["position"] = (free or sides)[0]
+        placed.append(boxes[label["position"]])
+
+
+def _label_box(point: dict[str, Any], side: str) -> tuple[float, float, float, float]:
+    """Return the box (x0, y0, x1, y1; px at :data:`LABEL_PX`) of a point's name on ``side``.
+
+    ``side="mark"``: the box of the point's own symbol.
+    """
+    lon, lat = point["value"][:2]
+    x, y = lon * LABEL_PX[0], -lat * LABEL_PX[1]
+    width, height, gap = 5.5 * len(point["label"]["formatter"]), 12.0, point["symbolSize"] / 2 + 5
+    if side == "mark":
+        half = point["symbolSize"] / 2
+        return (x - half, y - half, x + half, y + half)
+    if side == "right":
+        return (x + gap, y - height / 2, x + gap + width, y + height / 2)
+    if side == "left":
+        return (x - gap - width, y - height / 2, x - gap, y + height / 2)
+    top = y - gap - height if side == "top" else y + gap
+    return (x - width / 2, top, x + width / 2, top + height)
+
+
+def _hit(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _name_main_places(
@@ -110,26 +167,31 @@ def _name_main_places(
 
 
 def _by_pattern(option: dict[str, Any], session: Session) -> None:
-    """Legs keep their width (the 30-day flow); their colour: the pattern of most on them now.
+    """Legs drawn from one snapshot, today's: width the people on them, colour their pattern.
 
-    A leg with fewer than :data:`FEW_ON_LEG` agents on it now is grey: too few to tell.
+    Both from the people on each leg now (not the flow view's last 30 days, which the model
+    does not keep by pattern), so width and colour tell of the same people. A leg with fewer
+    than :data:`FEW_ON_LEG` agents on it now is grey: too few to tell.
     """
     on = on_legs_by_pattern(session)
     agents = on.sum(axis=1) / session.model.scenario.people_per_agent
     for leg, row, n in zip(option["series"][0]["data"], on, agents.tolist(), strict=True):
-        top = FLOW_PATTERNS[int(row.argmax())]
+        top, people = FLOW_PATTERNS[int(row.argmax())], float(row.sum())
         known = n >= FEW_ON_LEG
-        leg["name"] += (
-            f"; on it now: {row.sum():,.0f} people, most {PATTERN_LABELS[top]}"
+        leg["name"] = leg["name"].split(":")[0] + (
+            f": {people:,.0f} people on it now, most {PATTERN_LABELS[top]}"
             if known
-            else "; too few on it now to tell their pattern"
+            else f": {people:,.0f} people on it now, too few to tell their pattern"
         )
-        colour = PATTERN_COLOURS[top] if known else "#c8c8c8"
-        leg["lineStyle"] = {**leg["lineStyle"], "color": colour}
+        leg["lineStyle"] = {
+            **leg["lineStyle"],
+            "color": PATTERN_COLOURS[top] if known else "#c8c8c8",
+            "width": round(0.6 + 1.2 * np.log10(1 + people), 2),
+        }
     option.pop("visualMap")
     option["graphic"][0]["style"]["text"] = (
-        f"width: people a day (last {WINDOW} days);\ncolour: the pattern of most on the leg "
-        f"now\n(grey: under {FEW_ON_LEG} agents)"
+        "today, not the last 30 days:\nwidth: people on the leg now;\ncolour: the pattern "
+        f"of most of them\n(grey: under {FEW_ON_LEG} agents)"
     )
     option["graphic"].append(_pattern_key())
 
