@@ -16,13 +16,13 @@ import solara
 from solara.widgets.widgets import HTML
 
 from migmodel.inputs import ScenarioError
-from migmodel.views.classroom import Classroom, record_table
+from migmodel.views.classroom import Classroom
 from migmodel.views.figures import HIGHLIGHT, charts_option, rolling
 from migmodel.views.handout import answer_key_html, handout_html, write_all
 from migmodel.views.lessons import CHARTS, LESSONS_DIR, builtin_lessons, load_lesson
 from migmodel.views.mapview import map_option
 from migmodel.views.session import Session
-from migmodel.views.text import outcome_name
+from migmodel.views.text import outcome_name, record_table
 
 LESSONS = builtin_lessons()
 

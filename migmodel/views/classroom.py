@@ -14,7 +14,8 @@ import pandas as pd
 from migmodel.compare import paired_difference
 from migmodel.views.lessons import Lesson, Step
 from migmodel.views.session import Session
-from migmodel.views.text import few_agents, few_agents_note, outcome_name, signed_percent, whole
+from migmodel.views.text import outcome_name
+from migmodel.views.worksheet import worksheet_html
 
 _MONTH = dt.timedelta(days=29)  # a 30-day window ends 29 days after its first day
 
@@ -111,8 +112,6 @@ class Classroom:
 
     def worksheet(self) -> str:
         """Return the worksheet as a self-contained HTML page (see :func:`worksheet_html`)."""
-        from migmodel.views.worksheet import worksheet_html
-
         return worksheet_html(self)
 
 
@@ -155,41 +154,3 @@ def measured(session: Session, step: Step, last: dt.date) -> list[dict[str, obje
             row["people_per_agent"] = session.model.scenario.people_per_agent
         rows.append(row)
     return rows
-
-
-def record_table(records: pd.DataFrame) -> tuple[str, list[str], list[list[str]]]:
-    """The numbers recorded at one step, as people read them: caption, headers, rows.
-
-    Readable outcome names, counts with separators, signed differences and a signed %
-    change to one decimal; the 95% interval when there are several seeds. A difference
-    resting on fewer than :data:`~migmodel.views.text.FEW_AGENTS` agents is marked †, and
-    the caption says what that means.
-    """
-    change = "before" in records
-    what = str(records["measure"].iloc[0])
-    if change:
-        headers = ["outcome", "before", "after", "change"]
-        first, second = "before", "after"
-    elif "reference" in records:
-        headers = ["outcome", "reference run", "your run", "difference"]
-        first, second = "reference", "current"
-    else:
-        return (
-            what,
-            ["outcome", "your run"],
-            [[str(r["name"]), whole(r["current"])] for _, r in records.iterrows()],
-        )
-    interval = "low" in records
-    headers += ["95% interval"] * interval + ["% change"]
-    rows, flagged = [], False
-    for _, r in records.iterrows():
-        few = few_agents(r["difference"], r.get("people_per_agent", 0))
-        flagged |= few
-        difference = whole(r["difference"], True) + " †" * few
-        cells = [str(r["name"]), whole(r[first]), whole(r[second]), difference]
-        if interval:
-            cells.append(f"{whole(r['low'], True)} to {whole(r['high'], True)}")
-        rows.append([*cells, signed_percent(r["relative"]) or "n/a (from 0)"])
-    if flagged:
-        what += ". " + few_agents_note(float(records["people_per_agent"].iloc[0]))
-    return what, headers, rows

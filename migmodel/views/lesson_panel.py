@@ -12,11 +12,12 @@ from collections.abc import Callable
 
 import solara
 
-from migmodel.views.classroom import Classroom, record_table
+from migmodel.views.classroom import Classroom
 from migmodel.views.handout import answer_key_html, handout_html
 from migmodel.views.lessons import Lesson, builtin_lessons, load_lesson
 from migmodel.views.prose import Prose
 from migmodel.views.submissions import hand_in
+from migmodel.views.text import record_table
 
 Act = Callable[[Callable[[], str | None]], None]
 

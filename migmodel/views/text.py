@@ -7,10 +7,14 @@ that one outcome or one lever reads the same everywhere.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from migmodel.inputs import Number, ScenarioError
 from migmodel.measures import MAIN_MEASURES, MEASURE, outcome_label
 from migmodel.patterns import PATTERN_LABELS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MEASURE_NAMES: dict[str, str] = {key: MEASURE[key].label for key in MAIN_MEASURES}
 """Readable names of the outcomes a lesson records and the Comparison table shows."""
@@ -161,3 +165,41 @@ __all__ = [
     "slider_step",
     "whole",
 ]
+
+
+def record_table(records: pd.DataFrame) -> tuple[str, list[str], list[list[str]]]:
+    """The numbers recorded at one step, as people read them: caption, headers, rows.
+
+    Readable outcome names, counts with separators, signed differences and a signed %
+    change to one decimal; the 95% interval when there are several seeds. A difference
+    resting on fewer than :data:`~migmodel.views.text.FEW_AGENTS` agents is marked †, and
+    the caption says what that means.
+    """
+    change = "before" in records
+    what = str(records["measure"].iloc[0])
+    if change:
+        headers = ["outcome", "before", "after", "change"]
+        first, second = "before", "after"
+    elif "reference" in records:
+        headers = ["outcome", "reference run", "your run", "difference"]
+        first, second = "reference", "current"
+    else:
+        return (
+            what,
+            ["outcome", "your run"],
+            [[str(r["name"]), whole(r["current"])] for _, r in records.iterrows()],
+        )
+    interval = "low" in records
+    headers += ["95% interval"] * interval + ["% change"]
+    rows, flagged = [], False
+    for _, r in records.iterrows():
+        few = few_agents(r["difference"], r.get("people_per_agent", 0))
+        flagged |= few
+        difference = whole(r["difference"], True) + " †" * few
+        cells = [str(r["name"]), whole(r[first]), whole(r[second]), difference]
+        if interval:
+            cells.append(f"{whole(r['low'], True)} to {whole(r['high'], True)}")
+        rows.append([*cells, signed_percent(r["relative"]) or "n/a (from 0)"])
+    if flagged:
+        what += ". " + few_agents_note(float(records["people_per_agent"].iloc[0]))
+    return what, headers, rows

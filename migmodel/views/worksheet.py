@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from migmodel.simulate import __version__
-from migmodel.views.classroom import record_table
 from migmodel.views.figures import PATTERN_COLOURS, PATTERN_LABELS, WINDOW, rolling
 from migmodel.views.session import REFERENCES, Session
+from migmodel.views.text import record_table
 
 if TYPE_CHECKING:
     from migmodel.views.classroom import Classroom
