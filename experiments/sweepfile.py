@@ -353,26 +353,16 @@ def _seeds(raw: Any) -> tuple[int, ...]:
 
 def _draws(raw: Any, base: Scenario) -> tuple[int, ...]:
     """Return the posterior draws every point runs: ``draws = N`` means draws 1 to N."""
-    if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
+    if type(raw) is int and raw >= 0:  # not a bool
         draws = tuple(range(1, raw + 1))
-    elif (
-        isinstance(raw, list)
-        and raw
-        and all(isinstance(d, int) and not isinstance(d, bool) and d >= 1 for d in raw)
-    ):
+    elif isinstance(raw, list) and raw and all(type(d) is int and d >= 1 for d in raw):
         draws = tuple(raw)
     else:
-        raise SweepError(
-            f"draws = {raw!r} must be a number of posterior draws (e.g. 10) or a list of "
-            "draws ≥ 1 (e.g. [1, 5, 9])"
-        )
+        raise SweepError(f"draws = {raw!r} must be a number of posterior draws (e.g. 10) or a list")
     if draws and base.calibration is None:
-        raise SweepError(
-            f"draws = {raw}: the base scenario {base.name!r} has no calibration, so no "
-            "posterior draws (baseline, historical and the scenarios extending them have them)"
-        )
-    for draw in sorted(set(draws))[-1:]:
-        base.with_draw(draw)  # the largest draw exists, or one clear message now
+        raise SweepError(f"draws = {raw}: the base scenario {base.name!r} has no calibration")
+    for draw in {min(draws, default=0), max(draws, default=0)} - {0}:
+        base.with_draw(draw)  # the draws exist, or one clear message now
     return draws
 
 
