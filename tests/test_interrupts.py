@@ -20,7 +20,7 @@ name = "interrupted"
 scenario = "baseline"
 seeds = 6
 [base]
-days = 30
+days = 120
 people_per_agent = 4000
 [levers]
 "policies.mexico_southern_border.intensity" = [0, 0.5, 1]
@@ -51,7 +51,7 @@ def test_ctrl_c_on_a_sweep_prints_one_line_and_keeps_finished_runs(tmp_path: Pat
         if (out / "runs").is_dir() and _finished(out) >= 1:
             break
         time.sleep(0.5)
-    assert process.poll() is None, process.communicate()
+    assert process.poll() is None, process.communicate()  # runs long enough to be caught
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130
