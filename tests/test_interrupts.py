@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+RUNS = 36  # 3 points × 12 seeds
 SWEEP = """
 name = "interrupted"
 scenario = "baseline"
-seeds = 6
+seeds = 12
 [base]
 days = 120
 people_per_agent = 4000
@@ -57,7 +58,7 @@ def test_ctrl_c_on_a_sweep_prints_one_line_and_keeps_finished_runs(tmp_path: Pat
     assert process.returncode == 130
     assert err.strip().splitlines() == ["interrupted: work finished so far is kept"]
     kept = _finished(out)
-    assert 1 <= kept < 18
+    assert 1 <= kept < RUNS
     done = subprocess.run(
         [*command, "--resume", "--workers", "1"],
         cwd=tmp_path,
@@ -66,6 +67,6 @@ def test_ctrl_c_on_a_sweep_prints_one_line_and_keeps_finished_runs(tmp_path: Pat
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
-    assert f"{18 - kept} ran" in done.stderr or f"{kept} skipped" in done.stderr
-    assert _finished(out) == 18
-    assert f"{kept} already done" in done.stderr or _finished(out) == 18
+    assert f"{RUNS - kept} ran" in done.stderr or f"{kept} skipped" in done.stderr
+    assert _finished(out) == RUNS
+    assert f"{kept} already done" in done.stderr or _finished(out) == RUNS
