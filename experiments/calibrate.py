@@ -201,42 +201,26 @@ def _write(
     settings: dict[str, Any],
     start: str,
 ) -> Path:
+    """Write the calibration's folder (drivers, draws, trace, fit, parameters, behaviour).
+
+    ``settings`` loses its ``generations`` (written to ``trace.csv``); the rest goes into the
+    provenance. Returns the folder written.
+    """
     with staged(calibration.out) as out:  # written aside, put in place whole
         calibration.write_drivers(coefficients, out / "push.csv")
         concrete = calibration.concrete(point)
-        draws = posterior.copy()
-        if len(draws):
-            expanded = [
-                calibration.concrete(row) for row in draws.drop(columns="draw").to_dict("records")
-            ]
-            draws = pd.concat([draws[["draw"]], pd.DataFrame(expanded)], axis=1)
-            draws.to_parquet(out / "posterior.parquet", index=False)
+        drawn = _write_draws(calibration, posterior, out / "posterior.parquet")
         pd.DataFrame(settings.pop("generations", [])).to_csv(out / "trace.csv", index=False)
         table.to_csv(out / "fit.csv", index=False, float_format="%.6g")
         value, terms = objective(table, calibration.weights)
-        rows = table[table["in_sample"]]
-        provenance = {
-            "calibration": calibration.source.name,
-            "calibration_hash": calibration.fingerprint(),
-            "data_version": data_version(),
-            "objective": value,
-            "fit_until": calibration.fit_until,
-            "run_until": calibration.run_until.isoformat(),
-            "seeds": list(calibration.seeds),
-            "people_per_agent": calibration.people_per_agent,
-            "free_parameters": len(coefficients) + len(calibration.priors),
-            "data_points": len(rows),
-            **settings,
-            "migmodel_version": __version__,
-            "started": start,
-            "finished": _now(),
-        }
+        free = len(coefficients) + len(calibration.priors)
+        provenance = _provenance(calibration, value, free, table, settings, start)
         lines = [
             f"# Calibrated by `migmodel calibrate {calibration.source.name}` "
             f"({calibration.name}): do not edit by hand.",
             f"# {calibration.description}".rstrip(),
             'drivers = "push.csv"',
-            *(['posterior = "posterior.parquet"'] if len(draws) else []),
+            *(['posterior = "posterior.parquet"'] if drawn else []),
             "",
             "[parameters]  # the posterior median of each",
             *(f'"{k}" = {float(v)!r}' for k, v in concrete.items()),
@@ -254,6 +238,58 @@ def _write(
         (out / "parameters.toml").write_text("\n".join(lines), encoding="utf-8")
         write_behaviour(out)
     return calibration.out
+
+
+def _write_draws(calibration: Calibration, posterior: pd.DataFrame, path: Path) -> bool:
+    """Write the posterior draws, each expanded to concrete parameters, if there are any.
+
+    Returns:
+        Whether ``path`` was written (not when there are no draws).
+    """
+    if not len(posterior):
+        return False
+    expanded = [
+        calibration.concrete(row) for row in posterior.drop(columns="draw").to_dict("records")
+    ]
+    draws = pd.concat([posterior[["draw"]], pd.DataFrame(expanded)], axis=1)
+    draws.to_parquet(path, index=False)
+    return True
+
+
+def _provenance(
+    calibration: Calibration,
+    value: float,
+    free: int,
+    table: pd.DataFrame,
+    settings: dict[str, Any],
+    start: str,
+) -> dict[str, Any]:
+    """Return the ``[provenance]`` of ``parameters.toml``: what was fitted, to what, how, when.
+
+    Args:
+        calibration: the calibration fitted.
+        value: its objective.
+        free: the number of free parameters (drivers' coefficients and priors).
+        table: the fit's table (its ``in_sample`` rows are the data points).
+        settings: the inference's settings (without its generations).
+        start: when the calibration started.
+    """
+    return {
+        "calibration": calibration.source.name,
+        "calibration_hash": calibration.fingerprint(),
+        "data_version": data_version(),
+        "objective": value,
+        "fit_until": calibration.fit_until,
+        "run_until": calibration.run_until.isoformat(),
+        "seeds": list(calibration.seeds),
+        "people_per_agent": calibration.people_per_agent,
+        "free_parameters": free,
+        "data_points": len(table[table["in_sample"]]),
+        **settings,
+        "migmodel_version": __version__,
+        "started": start,
+        "finished": _now(),
+    }
 
 
 SCENARIO_OWN = ("push.", "policies.")  # the calibrated scenario's own push and policy instances

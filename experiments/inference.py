@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from rich.console import Console
 
-from experiments.calibration_file import Calibration
+from experiments.calibration_file import Calibration, Inference
 from experiments.evaluator import Evaluator, Job, perform
 from experiments.fitting import draw_seed, losses, period_end, trim
 from experiments.observed import measured
@@ -86,13 +86,32 @@ def infer(
         generations = history.get_all_populations()
         evaluations = int(history.total_nr_simulations)
         ess = [_ess(history.get_distribution(m=0, t=t)[1]) for t in range(history.max_t + 1)]
-    generations = generations[generations["t"] >= 0]
+    posterior = _posterior(particles, weights, names, abc)
+    table = _generations_table(generations, ess)
+    console.print(f"ABC-SMC: {evaluations} evaluations, {len(table)} generations")
+    return posterior, _settings(abc, table, evaluations, pyabc.__version__)
+
+
+def _posterior(
+    particles: pd.DataFrame, weights: Any, names: list[str], abc: Inference
+) -> pd.DataFrame:
+    """Draw ``abc.draws`` particles by their weights (seeded by ``abc.seed``).
+
+    Returns:
+        A table with a ``draw`` column (1, 2, ...) and one column per prior in ``names``.
+    """
     rng = np.random.default_rng(abc.seed)
     pick = rng.choice(len(particles), size=abc.draws, p=np.asarray(weights) / np.sum(weights))
     draws = particles.iloc[pick][[f"p{i}" for i in range(len(names))]].to_numpy()
     posterior = pd.DataFrame(draws, columns=names)
     posterior.insert(0, "draw", np.arange(1, abc.draws + 1))
-    table = pd.DataFrame(
+    return posterior
+
+
+def _generations_table(generations: pd.DataFrame, ess: list[float]) -> pd.DataFrame:
+    """Return one row per generation (pyabc's calibration population, ``t`` < 0, left out)."""
+    generations = generations[generations["t"] >= 0]
+    return pd.DataFrame(
         {
             "generation": generations["t"].to_numpy(int) + 1,
             "evaluations": generations["samples"].to_numpy(int),
@@ -101,10 +120,15 @@ def infer(
             "effective_sample_size": ess,
         }
     )
-    console.print(f"ABC-SMC: {evaluations} evaluations, {len(table)} generations")
-    settings = {
+
+
+def _settings(
+    abc: Inference, table: pd.DataFrame, evaluations: int, version: str
+) -> dict[str, Any]:
+    """Return the inference's settings to record, from its generations' ``table``."""
+    return {
         "method": "drivers: ridge (Gauss-Newton) fit in the log; parameters: ABC-SMC (pyabc "
-        f"{pyabc.__version__}), uniform priors, tolerance at the {abc.quantile:g} quantile of "
+        f"{version}), uniform priors, tolerance at the {abc.quantile:g} quantile of "
         "the last generation's distances, multivariate normal moves",
         "evaluations": evaluations,
         "abc_population": abc.population,
@@ -113,11 +137,10 @@ def infer(
         "abc_people_per_agent": abc.people_per_agent,
         "acceptance": round(float(table["accepted"].sum() / max(table["evaluations"].sum(), 1)), 4),
         "final_tolerance": float(table["tolerance"].iat[-1]),
-        "final_effective_sample_size": round(float(ess[-1]), 1),
+        "final_effective_sample_size": round(float(table["effective_sample_size"].iat[-1]), 1),
         "draws": abc.draws,
         "generations": table.to_dict("records"),
     }
-    return posterior, settings
 
 
 def _sampler(runner: Evaluator) -> Any:

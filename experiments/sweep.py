@@ -154,15 +154,7 @@ def run_sweep(
     """
     console = console or Console(stderr=True)
     sweep = load_sweep(sweep_file)
-    folder = Path(out)
-    if folder.exists() and not folder.is_dir():
-        raise SweepError(f"--out {folder} is a file, not a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise SweepError(f"--out {folder}: cannot create it ({err.strerror})") from None
-    if not os.access(folder, os.W_OK):
-        raise SweepError(f"--out {folder}: cannot write in it")
+    folder = _writable_folder(Path(out))
     with dataset.locked(folder):
         existing = dataset.check_folder(folder, sweep, resume or retry_failed)
         done = dataset.recorded(folder)
@@ -182,6 +174,23 @@ def run_sweep(
         entry = {**asdict(summary), "runs_per_minute": summary.runs_per_minute}
         dataset.log_session(folder, entry)
     return summary
+
+
+def _writable_folder(folder: Path) -> Path:
+    """Return ``folder``, created if need be.
+
+    Raises:
+        SweepError: it is a file, or cannot be created or written in.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise SweepError(f"--out {folder} is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise SweepError(f"--out {folder}: cannot create it ({err.strerror})") from None
+    if not os.access(folder, os.W_OK):
+        raise SweepError(f"--out {folder}: cannot write in it")
+    return folder
 
 
 def plan_table(sweep: Sweep) -> Table:

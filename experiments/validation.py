@@ -97,31 +97,10 @@ def build_report(
     fits = {name: Fit(load_calibration(CALIBRATIONS / f"{f}.toml")) for name, f in FITS.items()}
     targets = observed()
     pairs = [(k, s) for k in range(1, draws + 1) for s in range(1, seeds + 1)]
-    with evaluator(workers, None, console) as runner:
-        console.print(
-            f"running {len(pairs)} draws × seeds × {len(fits)} calibrations on a {runner.described}"
-        )
-        for name, fit in fits.items():
-            fit.runs = runner.map(
-                [Job(posterior_scenario(fit.calibration, name, k), s) for k, s in pairs]
-            )
-        console.print("deterrence in baseline")
-        checks = {
-            "deterrence": deterrence(
-                lambda s, k: runner.map([Job(*job) for job in zip(s, k, strict=True)]),
-                max(draws // 2, 5),
-            ),
-        }
+    checks = _run_fits(fits, pairs, max(draws // 2, 5), workers, console)
     for fit in fits.values():
         fit.table = predictive(targets, fit.runs, fit.calibration.fit_until)
-    main = fits["calibrated"].runs
-    checks |= {
-        "border": border_stock(main),
-        "repeat": pattern_checks.repeat_share(main),
-        "darien": pattern_checks.darien_by_nationality(main, DATA_DIR),
-        "mexico": pattern_checks.mexico_by_pattern(main, DATA_DIR),
-        "fee": pattern_checks.smuggling_fee(main),
-    }
+    checks |= _pattern_checks(fits["calibrated"].runs)
     forecasts = {
         name: forecast_scores(targets, fit) for name, fit in fits.items() if name != "calibrated"
     }
@@ -145,6 +124,53 @@ def build_report(
         text = markdown(fits, provenance, forecasts, posterior, drawn, checks, draws, seeds)
         (folder / "validation.md").write_text(text, encoding="utf-8")
     return out / "validation.md"
+
+
+def _run_fits(
+    fits: dict[str, Fit],
+    pairs: list[tuple[int, int]],
+    deterrence_draws: int,
+    workers: int | None,
+    console: Console,
+) -> dict[str, Any]:
+    """Run every fit's posterior draws × seeds (into ``fit.runs``) and the deterrence check.
+
+    Args:
+        fits: the calibrations, by name; their ``runs`` are set.
+        pairs: the (draw, seed) pairs to run.
+        deterrence_draws: draws of the deterrence check in baseline.
+        workers: local Dask workers (default: CPUs).
+        console: where progress is printed.
+
+    Returns:
+        The checks so far: ``{"deterrence": ...}``.
+    """
+    with evaluator(workers, None, console) as runner:
+        console.print(
+            f"running {len(pairs)} draws × seeds × {len(fits)} calibrations on a {runner.described}"
+        )
+        for name, fit in fits.items():
+            fit.runs = runner.map(
+                [Job(posterior_scenario(fit.calibration, name, k), s) for k, s in pairs]
+            )
+        console.print("deterrence in baseline")
+        return {
+            "deterrence": deterrence(
+                lambda s, k: runner.map([Job(*job) for job in zip(s, k, strict=True)]),
+                deterrence_draws,
+            ),
+        }
+
+
+def _pattern_checks(main: list[Results]) -> dict[str, Any]:
+    """Return the checks at other levels on the calibrated fit's runs ``main``."""
+    return {
+        "border": border_stock(main),
+        "repeat": pattern_checks.repeat_share(main),
+        "darien": pattern_checks.darien_by_nationality(main, DATA_DIR),
+        "mexico": pattern_checks.mexico_by_pattern(main, DATA_DIR),
+        "fee": pattern_checks.smuggling_fee(main),
+    }
 
 
 def posterior_scenario(calibration: Calibration, name: str, draw: int) -> Scenario:

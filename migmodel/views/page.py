@@ -9,6 +9,9 @@ Components that show the session also take ``version``, a counter the page bumps
 change: the session stays the same object, so without it Solara would see nothing new. The
 side bar and the lesson take ``changed``, bumped by a user's action but not by a step, so a
 step does not draw the settings again; and only the tab shown is drawn.
+
+The top bar and the side bar are drawn by plain helpers, not components: they are part of
+``Page`` and redraw with it (the date and the timing change at every step).
 """
 
 from __future__ import annotations
@@ -72,6 +75,55 @@ def Page() -> None:
         set_changed(lambda v: v + 1)
         refresh()
 
+    step = _use_stepping(session, playing, (step_size, speed), (notice, set_notice), refresh)
+
+    solara.Title("migmodel: irregular migration to the US southwest border")
+    solara.Style(CSS)
+    EscapeKey(
+        event_escape=lambda _=None: side_toggled.set(False)
+    )  # on a narrow screen: closes the settings overlay
+    root = ["migmodel-app", "migmodel-side-toggled" if side_toggled.value else "", ""]
+    root[2] = "migmodel-large" if large.value else ""
+    with solara.Column(gap="0px", classes=[c for c in root if c]):
+        _top_bar(session, step, act, playing, (step_size, speed), (side_toggled, about, large))
+        with solara.Row(gap="0px", classes=["migmodel-body"]):
+            _side(session, act, changed, (classroom, set_classroom), side_toggled)
+            with solara.Column(classes=["migmodel-main"]):
+                Main(
+                    session,
+                    act,
+                    (version, changed),
+                    notice,
+                    classroom,
+                    set_classroom,
+                    teacher,
+                    about,
+                    large.value,
+                )
+
+
+def _use_stepping(
+    session: Session,
+    playing: solara.Reactive[bool],
+    pace: tuple[solara.Reactive[str], solara.Reactive[str]],
+    notice_state: tuple[tuple[str, str], Callable[[tuple[str, str]], None]],
+    refresh: Callable[[], None],
+) -> Callable[[], None]:
+    """The page's step and its play task (a hook: call it once per render of ``Page``).
+
+    Args:
+        session: The page's session.
+        playing: Whether Play is on; set off when the run ends.
+        pace: The step size and the speed chosen in the top bar.
+        notice_state: The notice shown and its setter.
+        refresh: Bumps the page's version.
+
+    Returns:
+        The step one press of Step makes.
+    """
+    step_size, speed = pace
+    notice, set_notice = notice_state
+
     def step() -> None:
         if session.finished:
             playing.value = False
@@ -89,85 +141,122 @@ def Page() -> None:
         playing.value = False
 
     solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=False)
+    return step
 
-    solara.Title("migmodel: irregular migration to the US southwest border")
-    solara.Style(CSS)
-    EscapeKey(
-        event_escape=lambda _=None: side_toggled.set(False)
-    )  # on a narrow screen: closes the settings overlay
-    root = ["migmodel-app", "migmodel-side-toggled" if side_toggled.value else "", ""]
-    root[2] = "migmodel-large" if large.value else ""
-    with solara.Column(gap="0px", classes=[c for c in root if c]):
-        with solara.Row(classes=["migmodel-topbar"], gap="6px"):
-            solara.Button(
-                "Settings",
-                icon_name="mdi-menu",
-                text=True,
-                on_click=lambda: side_toggled.set(not side_toggled.value),
-                classes=["migmodel-menu"],
-            )
-            solara.Text(
-                f"{session.date:%d %B %Y}",
-                classes=["migmodel-date"],
-                style={"font-size": "1.5em", "font-weight": "bold"},
-            )
-            solara.Button(
-                "Step", icon_name="mdi-step-forward", on_click=step, disabled=playing.value
-            )
-            solara.Button(
-                "Pause" if playing.value else "Play",
-                icon_name="mdi-pause" if playing.value else "mdi-play",
-                on_click=lambda: playing.set(not playing.value),
-                color="primary",
-            )
-            solara.Button(
-                "Reset",
-                icon_name="mdi-restart",
-                on_click=lambda: act(lambda: session.reset() or "Runs restarted."),
-            )
-            solara.ToggleButtonsSingle(value=step_size, values=list(STEP_DAYS))
-            solara.Select("Speed", values=list(SPEEDS), value=speed, style={"max-width": "7em"})
-            solara.Button(
-                "About",
-                icon_name="mdi-information-outline",
-                text=True,
-                on_click=lambda: about.set(not about.value),
-            )
-            solara.Button(
-                "Normal text" if large.value else "Large text",
-                icon_name="mdi-format-size",
-                text=True,
-                on_click=lambda: large.set(not large.value),
-            )
-            solara.Text(
-                f"step: {1000 * session.last_step_seconds:.0f} ms to compute · "
-                f"day {session.days_done} of {session.model.scenario.days}",
-                classes=["migmodel-timing"],
-                style={"color": "#666"},
-            )
-        with solara.Row(gap="0px", classes=["migmodel-body"]):
-            with solara.Column(classes=["migmodel-side"]):
-                solara.Button(
-                    "Close settings",
-                    icon_name="mdi-close",
-                    text=True,
-                    on_click=lambda: side_toggled.set(not side_toggled.value),
-                    classes=["migmodel-close"],
-                )
-                LessonPicker(session, act, classroom, set_classroom)
-                Levers(session, act, changed)
-            with solara.Column(classes=["migmodel-main"]):
-                Main(
-                    session,
-                    act,
-                    (version, changed),
-                    notice,
-                    classroom,
-                    set_classroom,
-                    teacher,
-                    about,
-                    large.value,
-                )
+
+def _top_bar(
+    session: Session,
+    step: Callable[[], None],
+    act: Callable[[Callable[[], str | None]], None],
+    playing: solara.Reactive[bool],
+    pace: tuple[solara.Reactive[str], solara.Reactive[str]],
+    toggles: tuple[solara.Reactive[bool], solara.Reactive[bool], solara.Reactive[bool]],
+) -> None:
+    """Draws the top bar: settings, date, step, play, reset, pace, about, text size, timing.
+
+    Args:
+        session: The page's session.
+        step: One press of Step.
+        act: Runs a user action and shows its notice.
+        playing: Whether Play is on.
+        pace: The step size and the speed.
+        toggles: The settings overlay, the about card and the large text.
+    """
+    side_toggled, about, large = toggles
+    with solara.Row(classes=["migmodel-topbar"], gap="6px"):
+        solara.Button(
+            "Settings",
+            icon_name="mdi-menu",
+            text=True,
+            on_click=lambda: side_toggled.set(not side_toggled.value),
+            classes=["migmodel-menu"],
+        )
+        solara.Text(
+            f"{session.date:%d %B %Y}",
+            classes=["migmodel-date"],
+            style={"font-size": "1.5em", "font-weight": "bold"},
+        )
+        _run_controls(session, step, act, playing, pace)
+        solara.Button(
+            "About",
+            icon_name="mdi-information-outline",
+            text=True,
+            on_click=lambda: about.set(not about.value),
+        )
+        solara.Button(
+            "Normal text" if large.value else "Large text",
+            icon_name="mdi-format-size",
+            text=True,
+            on_click=lambda: large.set(not large.value),
+        )
+        solara.Text(
+            f"step: {1000 * session.last_step_seconds:.0f} ms to compute · "
+            f"day {session.days_done} of {session.model.scenario.days}",
+            classes=["migmodel-timing"],
+            style={"color": "#666"},
+        )
+
+
+def _run_controls(
+    session: Session,
+    step: Callable[[], None],
+    act: Callable[[Callable[[], str | None]], None],
+    playing: solara.Reactive[bool],
+    pace: tuple[solara.Reactive[str], solara.Reactive[str]],
+) -> None:
+    """Draws the top bar's Step, Play or Pause, Reset, step size and speed.
+
+    Args:
+        session: The page's session.
+        step: One press of Step.
+        act: Runs a user action and shows its notice.
+        playing: Whether Play is on.
+        pace: The step size and the speed.
+    """
+    step_size, speed = pace
+    solara.Button("Step", icon_name="mdi-step-forward", on_click=step, disabled=playing.value)
+    solara.Button(
+        "Pause" if playing.value else "Play",
+        icon_name="mdi-pause" if playing.value else "mdi-play",
+        on_click=lambda: playing.set(not playing.value),
+        color="primary",
+    )
+    solara.Button(
+        "Reset",
+        icon_name="mdi-restart",
+        on_click=lambda: act(lambda: session.reset() or "Runs restarted."),
+    )
+    solara.ToggleButtonsSingle(value=step_size, values=list(STEP_DAYS))
+    solara.Select("Speed", values=list(SPEEDS), value=speed, style={"max-width": "7em"})
+
+
+def _side(
+    session: Session,
+    act: Callable[[Callable[[], str | None]], None],
+    changed: int,
+    classroom_state: tuple[Classroom | None, Callable[[Classroom | None], None]],
+    side_toggled: solara.Reactive[bool],
+) -> None:
+    """Draws the side bar: its close button, the lesson picker and the settings.
+
+    Args:
+        session: The page's session.
+        act: Runs a user action and shows its notice.
+        changed: The page's count of user actions.
+        classroom_state: The lesson chosen, if any, and its setter.
+        side_toggled: Whether the settings overlay is toggled.
+    """
+    classroom, set_classroom = classroom_state
+    with solara.Column(classes=["migmodel-side"]):
+        solara.Button(
+            "Close settings",
+            icon_name="mdi-close",
+            text=True,
+            on_click=lambda: side_toggled.set(not side_toggled.value),
+            classes=["migmodel-close"],
+        )
+        LessonPicker(session, act, classroom, set_classroom)
+        Levers(session, act, changed)
 
 
 @solara.component_vue("escape.vue")
