@@ -60,6 +60,10 @@ def test_a_path_relative_extends_and_network(tmp_path):
             r"allowed 0 ≤ value ≤ 1 probability",
         ),
         ('extends = "baseline"\ndays = 0\n', r"days = 0 is out of range: allowed 1 ≤ value"),
+        (  # not a table, under a calibration that sets one of its keys
+            'extends = "baseline"\nenforcement = 0.5\n',
+            r"\[enforcement\] must be a table of darien",
+        ),
         ('extends = "baseline"\ndays = "ten"\n', r"days = 'ten' must be an integer"),
         ('extends = "baseline"\nstart = "yesterday"\n', r"start = 'yesterday' must be a date"),
         ("days = 10\n", r"start is missing"),
