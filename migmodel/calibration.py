@@ -53,8 +53,8 @@ def calibrated(
             integer = parameter(name).integer and isinstance(value, float)
             if name in keep or (name.startswith("policies.") and not _switched_on(out, name)):
                 continue  # set by the scenario itself, or a policy it does not switch on
-            table = name.split(".")[0]
-            if "." in name and not isinstance(out.get(table, {}), dict):
+            table, _, key = name.partition(".")
+            if key and table != "policies" and not isinstance(out.get(table, {}), dict):
                 continue  # the scenario's own value is not a table: its check says so
             set_parameter(out, name, round(value) if integer else value)
         except ScenarioError as err:
