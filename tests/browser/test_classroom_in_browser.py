@@ -5,23 +5,20 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from test_app_in_browser import START, _choose, _step
 
-CHART_READY = """
+TITLE_BOXES = """
 () => {
   const chart = document.querySelector('.migmodel-charts')?.__vue__?.chart;
-  return !!chart && !!chart._componentsViews
-    && chart._componentsViews.filter(v => v && v.type === 'title').length === 6;
-}
-"""
-TITLE_BOXES = """
-(() => {
-  const chart = document.querySelector('.migmodel-charts').__vue__.chart;
-  return chart._componentsViews.filter(v => v && v.type === 'title').map(v => {
+  const titles = (chart?._componentsViews || []).filter(v => v && v.type === 'title');
+  if (titles.length !== 6) return null;  // not drawn yet, or being made again
+  return titles.map(v => {
     const r = v.group.getBoundingRect().clone();
     r.applyTransform(v.group.getLocalTransform());
     return [r.x, r.y, r.width, r.height];
   });
-})()
+}
 """
+"""The chart titles' boxes, read in one go once all six are drawn (a step may redraw the
+charts between two separate reads on a busy machine)."""
 
 
 def _overlap(a: list[float], b: list[float]) -> bool:
@@ -67,10 +64,9 @@ def test_teacher_notes_only_in_the_teacher_view(new_tab):
 def test_on_a_projector_nothing_overflows_and_chart_titles_do_not_overlap(new_tab):
     app = new_tab(width=1024, height=768)
     _step(app)
-    app.page.wait_for_function(CHART_READY)  # its first draw can lag the step on a busy machine
+    boxes = app.page.wait_for_function(TITLE_BOXES).json_value()
     wide = app.page.evaluate("document.documentElement.scrollWidth")
     assert wide <= 1024
-    boxes = app.page.evaluate(TITLE_BOXES)
     assert len(boxes) == 6
     clashes = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if _overlap(a, b)]
     assert clashes == []
