@@ -9,7 +9,11 @@ is row 2), the column, the offending value and what is allowed, in one line.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
 import os
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +31,10 @@ from geo.cells import (
     read_whole,
 )
 from geo.errors import NetworkError
+from geo.files import MAX_TEXT_BYTES
 from geo.network import Network
 from geo.schema import (
+    ACCESS_FILE,
     AUTHORITIES,
     DATA_DIR,
     EDGE_COLUMNS,
@@ -37,6 +43,7 @@ from geo.schema import (
     MODES,
     NODE_COLUMNS,
     NODES_FILE,
+    ORIGINS_FILE,
 )
 from geo.shortest_paths import shortest_to_targets, travel_order
 
@@ -74,6 +81,10 @@ def load_network(path: str | os.PathLike[str] | None = None) -> Network:
 
     Raises:
         NetworkError: anything wrong with the folder or its files, in one line.
+
+    A folder read before is not parsed and checked again while the files it reads hold the
+    same bytes: each call gets its own copy of the checked tables. Reading and checking the
+    built-in network takes about 60 ms, 3% of a calibration's run.
     """
     folder = DATA_DIR if path is None else Path(path)
     if not folder.is_dir():
@@ -81,6 +92,49 @@ def load_network(path: str | os.PathLike[str] | None = None) -> Network:
         raise NetworkError(
             f"{folder}: network folder {what} (it must hold {NODES_FILE} and {EDGES_FILE})"
         )
+    key = _fingerprint(folder)
+    network = _read_network(folder) if key is None else _cached(folder, key)
+    return dataclasses.replace(
+        network,
+        nodes=network.nodes.copy(),
+        edges=network.edges.copy(),
+        node_index=dict(network.node_index),
+        access=network.access.copy(),
+        origin_table=network.origin_table.copy(),
+    )
+
+
+def _fingerprint(folder: Path) -> str | None:
+    """Return a digest of the files the loader reads in ``folder``.
+
+    None when one of them is not a regular file within the size limit: it is then read, and
+    refused with its message, the usual way.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    for name in (NODES_FILE, EDGES_FILE, ACCESS_FILE, ORIGINS_FILE):
+        path = folder / name
+        try:
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_TEXT_BYTES:
+                return None
+            content = path.read_bytes()
+        except FileNotFoundError:
+            digest.update(f"{name} absent\n".encode())
+            continue
+        except OSError:
+            return None
+        digest.update(f"{name} {len(content)}\n".encode() + content)
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=8)
+def _cached(folder: Path, fingerprint: str) -> Network:
+    """Return :func:`_read_network` of ``folder``, once per content (``fingerprint``)."""
+    return _read_network(folder)
+
+
+def _read_network(folder: Path) -> Network:
+    """Read and check the network in ``folder``."""
     nodes_path, edges_path = folder / NODES_FILE, folder / EDGES_FILE
     node_records, node_rows = read_table(nodes_path, NODE_COLUMNS)
     nodes = _check_nodes(nodes_path, node_records, node_rows)

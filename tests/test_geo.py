@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import shutil
 import time
@@ -225,6 +226,26 @@ def test_unmodified_copy_loads(tmp_path: Path) -> None:
     net = load_network(folder)
     assert net.source == folder
     assert len(net.countries_gdf()) == 18  # falls back to the default outlines
+
+
+def test_a_network_loaded_again_is_a_fresh_copy_that_sees_every_edit(tmp_path: Path) -> None:
+    folder = broken_copy(tmp_path)
+    first = load_network(folder)
+    first.edges.loc[0, "hazard"] = 0.5  # a caller changing its copy changes no other copy
+    first.node_index.clear()
+    again = load_network(folder)
+    assert again.edges.loc[0, "hazard"] != 0.5
+    assert again.node_index == {n: i for i, n in enumerate(again.nodes["id"])}
+    # An edit keeping the file's size and modification time is still read.
+    path = folder / "edges.csv"
+    info = path.stat()
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    cost = table.loc[0, "cost_usd"]
+    table.loc[0, "cost_usd"] = "9" * len(cost)
+    table.to_csv(path, index=False)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_size == info.st_size
+    assert load_network(folder).edges.loc[0, "cost_usd"] == float("9" * len(cost))
 
 
 def test_unknown_node_reference(tmp_path: Path) -> None:
