@@ -28,7 +28,7 @@ from runs (mean, lowest and highest over seeds).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -124,12 +124,20 @@ def measured_each(runs: Sequence[Results]) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------- the data
 def _frame(series: str, wide: pd.DataFrame) -> pd.DataFrame:
-    """Turn a table indexed by period with one column per group into target rows."""
-    long = wide.stack().rename("observed").reset_index()
-    long.columns = ["period", "group", "observed"]
-    long["period"] = long["period"].astype(str)
-    long.insert(0, "series", series)
-    return long
+    """Turn a table indexed by period with one column per group into target rows.
+
+    Rows run period by period, groups in the table's column order (as ``DataFrame.stack``,
+    without its cost: a run's figures are measured after every calibration run).
+    """
+    periods, groups = len(wide.index), len(wide.columns)
+    return pd.DataFrame(
+        {
+            "series": series,
+            "period": pd.Series(np.repeat(wide.index.astype(str), groups), dtype=str),
+            "group": pd.Series(np.tile(wide.columns.astype(str), periods), dtype=str),
+            "observed": wide.to_numpy().ravel(),
+        }
+    )
 
 
 def _read(data_dir: Path, name: str) -> pd.DataFrame:
@@ -185,56 +193,68 @@ def _deaths(data_dir: Path) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------- the runs
+_MEASURES = ["us_encounters", "darien_crossings", "mexico_apprehensions", "deaths"]
+"""The daily measures the targets use."""
+
+
 def _measure(results: Results) -> pd.DataFrame:
-    """Return one run's figures for every target it covers: series, period, group, value."""
+    """Return one run's figures for every target it covers: series, period, group, value.
+
+    Days are summed into months first; a longer period counts only if every one of its
+    months was simulated whole.
+    """
     daily = results.daily
-    dates = daily["date"]
-    full_fy = _complete(dates, fiscal_year(dates), _fiscal_bounds)
-    full_year = _complete(dates, dates.dt.year, _year_bounds)
-    fy_daily = daily.assign(period=fiscal_year(dates))[full_fy]
-    year_daily = daily.assign(period=dates.dt.year)[full_year]
-
-    def by_pattern(frame: pd.DataFrame, measure: str, groups: Sequence[str]) -> pd.DataFrame:
-        table = frame.pivot_table(
-            index="period", columns="flow_pattern", values=measure, aggfunc="sum", observed=True
-        )
-        return table.reindex(columns=list(groups), fill_value=0.0)
-
-    enc = results.encounters
-    enc_fy = enc.assign(period=fiscal_year(enc["date"]))
-    enc_fy = enc_fy[enc_fy["period"].isin(fy_daily["period"].unique())]
-    by_nat = enc_fy.pivot_table(
-        index="period", columns="nationality", values="us_encounters", aggfunc="sum"
-    ).reindex(columns=list(NATIONALITIES), fill_value=0.0)
-    month = dates.dt.to_period("M").astype(str)
-    monthly = daily.assign(period=month)[_complete(dates, month, _month_bounds)]
-    monthly = monthly.groupby("period")[["us_encounters"]].sum()
-    mexico_daily = daily.assign(period=month.map(_mexico_period))
-    in_window = (month >= _MEXICO_FIRST) & (month <= "2022-12")
-    mexico_daily = mexico_daily[
-        in_window & _complete(dates, mexico_daily["period"], _mexico_bounds)
-    ]
+    month = daily["date"].dt.to_period("M").rename("month")
+    sums = daily.groupby([month, daily["flow_pattern"]], observed=True)[_MEASURES].sum()
+    days = daily.groupby(month)["date"].nunique()
+    whole = days.index[days.to_numpy() == days.index.days_in_month]
+    months = sums.unstack("flow_pattern", fill_value=0.0).reindex(whole, fill_value=0.0)
+    calendar = pd.Series(months.index.year, index=months.index)
+    fiscal = calendar + (months.index.month >= 10)
+    encounters = months["us_encounters"].reindex(columns=list(FLOW_PATTERNS), fill_value=0.0)
+    darien = months["darien_crossings"].reindex(
+        columns=["crisis_states", "transcontinental"], fill_value=0.0
+    )
+    text = months.index.strftime("%Y-%m")
+    mexico = months["mexico_apprehensions"].sum(axis=1)
+    in_window = (text >= _MEXICO_FIRST) & (text <= "2022-12")
+    mexico_period = pd.Series(text[in_window].map(_mexico_period), index=mexico.index[in_window])
     parts = [
-        _frame("encounters_fy", by_pattern(fy_daily, "us_encounters", FLOW_PATTERNS)),
-        _frame("encounters_fy_nationality", by_nat),
-        _frame("encounters_month", monthly.rename(columns={"us_encounters": "total"})),
-        _frame(
-            "darien_year",
-            by_pattern(year_daily, "darien_crossings", ("crisis_states", "transcontinental")),
-        ),
-        _frame(
-            "mexico_year",
-            mexico_daily.groupby("period")[["mexico_apprehensions"]]
-            .sum()
-            .rename(columns={"mexico_apprehensions": "total"}),
-        ),
-        _frame(
-            "deaths_year",
-            year_daily.groupby("period")[["deaths"]].sum().rename(columns={"deaths": "total"}),
-        ),
+        _frame("encounters_fy", _whole(encounters, fiscal, 12)),
+        _frame("encounters_fy_nationality", _by_nationality(results.encounters, fiscal)),
+        _frame("encounters_month", encounters.sum(axis=1).set_axis(text).to_frame("total")),
+        _frame("darien_year", _whole(darien, calendar, 12)),
+        _frame("mexico_year", _whole(mexico[in_window].to_frame("total"), mexico_period, None)),
+        _frame("deaths_year", _whole(months["deaths"].sum(axis=1).to_frame("total"), calendar, 12)),
     ]
     table = _with_responses(pd.concat(parts, ignore_index=True))
     return table.rename(columns={"observed": "value"})
+
+
+def _whole(months: pd.DataFrame, period: pd.Series, length: int | None) -> pd.DataFrame:
+    """Sum whole months by ``period``, keeping the periods all of whose months are there.
+
+    ``length`` is every period's number of months, or None for the Mexican periods (three
+    months for ``2019-Q4``, else twelve).
+    """
+    grouped = months.groupby(period.to_numpy())
+    counts = grouped.size()
+    need = [length or (3 if str(key).endswith("-Q4") else 12) for key in counts.index]
+    return grouped.sum()[counts.to_numpy() == np.array(need)]
+
+
+def _by_nationality(encounters: pd.DataFrame, fiscal: pd.Series) -> pd.DataFrame:
+    """Sum US encounters by fiscal year and nationality, for the fiscal years simulated whole."""
+    complete = fiscal.value_counts()
+    years = complete.index[complete.to_numpy() == 12]
+    year = fiscal_year(encounters["date"])
+    keep = year.isin(years).to_numpy()
+    table = (
+        encounters["us_encounters"][keep]
+        .groupby([year[keep].rename("period"), encounters["nationality"][keep]])
+        .sum()
+    )
+    return table.unstack("nationality").reindex(columns=list(NATIONALITIES), fill_value=0.0)
 
 
 def _with_responses(table: pd.DataFrame) -> pd.DataFrame:
@@ -249,34 +269,3 @@ def _with_responses(table: pd.DataFrame) -> pd.DataFrame:
         return table
     response = pd.Series(responses).rename_axis("period").to_frame("total")
     return pd.concat([table, _frame("response", response)], ignore_index=True)
-
-
-def _complete(dates: pd.Series, period: pd.Series, bounds: Callable) -> np.ndarray:
-    """Return, for each row, whether every day of its period (``bounds``) was simulated."""
-    span = pd.DataFrame({"date": dates.to_numpy(), "period": np.asarray(period)})
-    counted = span.drop_duplicates("date").groupby("period")["date"].count()
-    whole = {key: n == _length(bounds(key)) for key, n in counted.items()}
-    return span["period"].map(whole).to_numpy(bool)
-
-
-def _length(bounds: tuple[pd.Timestamp, pd.Timestamp]) -> int:
-    return (bounds[1] - bounds[0]).days + 1
-
-
-def _fiscal_bounds(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
-    return pd.Timestamp(int(year) - 1, 10, 1), pd.Timestamp(int(year), 9, 30)
-
-
-def _year_bounds(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
-    return pd.Timestamp(int(year), 1, 1), pd.Timestamp(int(year), 12, 31)
-
-
-def _month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    start = pd.Timestamp(f"{month}-01")
-    return start, start + pd.offsets.MonthEnd(0)
-
-
-def _mexico_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    if period.endswith("-Q4"):
-        return pd.Timestamp(int(period[:4]), 10, 1), pd.Timestamp(int(period[:4]), 12, 31)
-    return _year_bounds(int(period))
