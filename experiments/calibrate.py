@@ -41,7 +41,7 @@ from rich.console import Console
 
 from experiments.calibration_file import Calibration, CalibrationError, load_calibration
 from experiments.evaluator import Job, evaluator
-from experiments.fitting import compare, objective, trim
+from experiments.fitting import TARGET_TABLES, compare, objective
 from experiments.inference import infer
 from experiments.observed import data_version, measured, observed
 from migmodel.calibration import calibrated
@@ -99,7 +99,9 @@ def calibrate(
         ) -> tuple[pd.DataFrame, pd.DataFrame]:
             calibration.write_drivers(coefficients, drivers_file)
             scenario = calibration.scenario(point, drivers_file)
-            runs = runner.map([Job(scenario, seed, trim) for seed in calibration.seeds])
+            runs = runner.map(
+                [Job(scenario, seed, tables=TARGET_TABLES) for seed in calibration.seeds]
+            )
             table = compare(targets, measured(runs), calibration.fit_until)
             return table, encounters_by_month(runs)
 
@@ -335,7 +337,7 @@ def reproduce(calibration: Calibration) -> tuple[float, pd.DataFrame]:
     raw["days"] = (calibration.run_until - calibration.base.start).days + 1
     scenario = scenario_from_dict(raw, source=calibration.base.source)
     with evaluator(0) as runner:  # in this process
-        runs = runner.map([Job(scenario, seed, trim) for seed in calibration.seeds])
+        runs = runner.map([Job(scenario, seed, tables=TARGET_TABLES) for seed in calibration.seeds])
     table = compare(observed(), measured(runs), calibration.fit_until)
     return objective(table, calibration.weights)[0], table
 

@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 from rich.console import Console
 
 from migmodel.inputs import ScenarioError
-from migmodel.results import Results
+from migmodel.results import TABLES, Results
 from migmodel.scenario import Scenario
 from migmodel.simulate import __version__, run
 
@@ -62,16 +62,18 @@ class Job:
         seed: the run's seed.
         measure: applied to the run's :class:`Results` where it ran (a module-level function,
             so that it can be sent to a worker); ``None`` brings the results back whole.
+        tables: the tables of the results to build (:func:`migmodel.run`'s ``tables``).
     """
 
     scenario: Scenario
     seed: int
     measure: Callable[[Results], Any] | None = None
+    tables: tuple[str, ...] = TABLES
 
 
 def perform(job: Job) -> Any:
     """Run one job (in this process or on a worker) and return its measured results."""
-    results = run(job.scenario, job.seed)
+    results = run(job.scenario, job.seed, tables=job.tables)
     return results if job.measure is None else job.measure(results)
 
 
@@ -214,8 +216,15 @@ def dask_client(workers: int | None, scheduler: str | None, console: Console) ->
     with (
         # Dask sets MALLOC_TRIM_THRESHOLD_ in workers to hand freed memory back at once; for
         # runs that allocate and free large arrays that costs 15-20% of the run time in page
-        # faults, so the local workers keep glibc's adaptive default.
-        dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}),
+        # faults, so the local workers keep glibc's adaptive default. Each worker's statistical
+        # profiler samples its stack every 10 ms, which costs runs 7% (scripts/bench_inference):
+        # every 100 ms keeps the dashboard's profile at a tenth of the cost.
+        dask.config.set(
+            {
+                "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+                "distributed.worker.profile.interval": "100ms",
+            }
+        ),
         _interrupt_ignored(),  # by the workers started here: Ctrl-C is this process's to handle
     ):
         cluster = LocalCluster(

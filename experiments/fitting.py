@@ -7,14 +7,12 @@ common lives here and each imports it:
 * :func:`period_end`, the last month a target covers (the fit window is a month);
 * :func:`compare`, the observed and simulated figures side by side, in the window or not;
 * :func:`losses` and :func:`objective`, the calibration's distance;
-* :func:`trim`, the measure applied to each run on its worker (only what the targets use
-  comes back);
+* :data:`TARGET_TABLES`, the tables a calibration's runs build (only what the targets use);
 * :func:`draw_seed`, a run's seed fixed by its parameter values.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 
@@ -22,7 +20,6 @@ import numpy as np
 import pandas as pd
 
 from experiments.observed import EVENTS
-from migmodel.results import Results
 
 
 def period_end(series: str, period: str) -> str:
@@ -72,15 +69,9 @@ def objective(table: pd.DataFrame, weights: dict[str, float]) -> tuple[float, di
     return float(sum(terms.values())), terms
 
 
-def trim(results: Results) -> Results:
-    """Return a run's results without the tables the targets do not use (run on a worker).
-
-    A measure for :class:`experiments.evaluator.Job`: journeys and edge flows are most of a
-    run's size, so leaving them on the worker keeps what comes back small.
-    """
-    return dataclasses.replace(
-        results, journeys=results.journeys.iloc[:0], edge_flows=results.edge_flows.iloc[:0]
-    )
+TARGET_TABLES = ("daily", "encounters")
+"""The tables of a run the targets are measured on (:func:`experiments.observed.measured`):
+a calibration's runs build only these (:class:`experiments.evaluator.Job`'s ``tables``)."""
 
 
 def draw_seed(values: dict[str, float]) -> int:

@@ -39,7 +39,7 @@ from rich.console import Console
 
 from experiments.calibration_file import Calibration, Inference
 from experiments.evaluator import Evaluator, Job, perform
-from experiments.fitting import draw_seed, losses, period_end, trim
+from experiments.fitting import TARGET_TABLES, draw_seed, losses, period_end
 from experiments.observed import measured
 
 
@@ -171,7 +171,7 @@ def _simulate(
     """Run the model at ``parameters`` (on a worker); return the in-sample figures."""
     values = {name: float(parameters[f"p{i}"]) for i, name in enumerate(names)}
     scenario = calibration.scenario(values, drivers, calibration.abc.people_per_agent)
-    sim = measured([perform(Job(scenario, draw_seed(values), trim))])
+    sim = measured([perform(Job(scenario, draw_seed(values), tables=TARGET_TABLES))])
     table = keys.merge(sim, on=["series", "period", "group"], how="left")
     return {"sim": table["simulated"].to_numpy(float)}
 

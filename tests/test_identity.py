@@ -60,3 +60,11 @@ def test_same_scenario_and_seed_give_the_same_tables_as_before(name: str) -> Non
     results = migmodel.run(scenario, seed=SEED)
     got = {table: digest(getattr(results, table)) for table in TABLES}
     assert got == EXPECTED[name]
+
+
+def test_a_run_building_some_tables_builds_them_as_a_full_run_does() -> None:
+    scenario = migmodel.load_scenario("baseline", calibration=False).replace(**CASES["baseline"])
+    results = migmodel.run(scenario, seed=SEED, tables=("daily", "encounters"))
+    assert digest(results.daily) == EXPECTED["baseline"]["daily"]
+    assert digest(results.encounters) == EXPECTED["baseline"]["encounters"]
+    assert all(getattr(results, t).empty for t in TABLES if t not in ("daily", "encounters"))
