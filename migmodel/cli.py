@@ -255,8 +255,7 @@ def _bench(args: argparse.Namespace) -> int:
     model = MigrationModel(scenario, seed=args.seed)
     model.add_migrants(args.agents)
     started = time.perf_counter()
-    for _ in range(args.days):
-        model.step()
+    model.run(args.days)
     seconds = time.perf_counter() - started
     collect(model)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
