@@ -146,6 +146,16 @@ def test_bad_drivers_files_get_one_clear_message(tmp_path, text, message):
         load_scenario(scenario)
 
 
+def test_drivers_read_again_are_a_fresh_copy_of_the_file_as_it_is_now(tmp_path):
+    path = tmp_path / "push.csv"
+    path.write_text("month,MEX\n2021-10,1\n2021-11,3\n")
+    first = load_drivers(path)
+    first.values[:] = 7.0  # a caller changing its copy changes no other copy
+    assert load_drivers(path).values[:, NATIONALITIES.index("MEX")].tolist() == [1.0, 3.0]
+    path.write_text("month,MEX\n2021-10,1\n2021-11,4\n")  # same size, maybe the same time
+    assert load_drivers(path).values[:, NATIONALITIES.index("MEX")].tolist() == [1.0, 4.0]
+
+
 def test_drivers_change_departures_month_by_month(tmp_path):
     (tmp_path / "push.csv").write_text("month,MEX\n2021-10,1\n2021-11,3\n")
     base = load_scenario("baseline").replace(days=61, people_per_agent=1000, spinup_days=0)
