@@ -102,13 +102,13 @@ class Paths:
         active = np.flatnonzero(current != NO_ROUTE)
         while active.size:
             row = np.minimum(np.searchsorted(keys, current[active]), len(table) - 1)
-            step = np.full(current.size, -1, dtype=np.int64)
+            step = np.full(current.size, -1, dtype=np.int32)  # half the memory of int64
             step[active] = table[row, 2]
             steps.append(step)
             current[active] = table[row, 1]
             active = active[current[active] != NO_ROUTE]
         if not steps:
-            return np.full((current.size, 0), -1, dtype=np.int64)
+            return np.full((current.size, 0), -1, dtype=np.int32)
         return np.stack(steps[::-1], axis=1)
 
     def nodes_of(self, path: int) -> list[int]:

@@ -107,7 +107,7 @@ def _journeys(model: MigrationModel) -> pd.DataFrame:
         return pd.Categorical.from_codes(column(name), categories=labels)
 
     end, depart = pop.column("end_day"), pop.column("depart_day")
-    used, codes = np.unique(pop.column("path"), return_inverse=True)
+    codes, used = pd.factorize(pop.column("path"))  # by hashing: 5x quicker than sorting
     status = pop.column("status")
     outcome = np.where(FINAL[status], status, len(STATUSES)).astype(np.int8)
     return pd.DataFrame(
