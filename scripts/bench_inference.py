@@ -8,11 +8,10 @@ take, the workers' CPU seconds per evaluation and the load average before and af
 
     .venv/bin/python scripts/bench_inference.py [--evaluations 40] [--calibration FILE]
 
-Measured with ``--evaluations 30`` on the 2-core machine while others used it (load average
-6.5-11): 19.5 evaluations a minute on 1 worker (2.29 CPU s each) and 19.2 on 2 (2.74 CPU s
-each), 2,000 in about 104 min; at f9d5bea, under the same load, 16.5 and 16.7 (2.50 and 2.94
-CPU s). On an idle machine it was 22.1 and 40.8 (about 49 min for 2,000). The target, 2,000 in
-30 min (67 a minute on 2 workers), is not met (``experiments/calibration/README.md``, Speed).
+Measured with ``--evaluations 60`` on the idle 2-core machine (load average below 2): 33.8-37.3
+evaluations a minute on 1 worker (1.62-1.78 CPU s each) and 65.9-66.3 on 2 (1.71 CPU s each),
+2,000 in 30.2-30.4 min; at cec4408, 25.7 and 47.6 (42 min). The target, 2,000 in 30 min (67 a
+minute on 2 workers), is missed by about 1% (``experiments/calibration/README.md``, Speed).
 """
 
 from __future__ import annotations
