@@ -220,3 +220,18 @@ def test_migrant_view_reads_the_population(line):
     assert m.status == "evaded_into_us" and m.route == ["home", "border_town", "us_city"]
     with pytest.raises(IndexError):
         model.migrant(3)
+
+
+def test_mesa_steps_and_next_day_simulate_the_same_days():
+    scenario = load_scenario("baseline").replace(days=40, people_per_agent=5000)
+    by_mesa, outside = MigrationModel(scenario, seed=4), MigrationModel(scenario, seed=4)
+    for _ in range(30):
+        by_mesa.step()
+    outside.run(30)
+    assert by_mesa.day == outside.day == 30 and by_mesa.date == outside.date
+    assert np.array_equal(by_mesa.counts, outside.counts)
+    assert by_mesa.steps == 30 and outside.steps == 0  # Mesa counts only its own steps
+    outside.step()  # and a Mesa step after next_day goes on from the same day
+    by_mesa.next_day()
+    assert outside.day == by_mesa.day == 31 and outside.steps == 1
+    assert np.array_equal(by_mesa.counts, outside.counts)
