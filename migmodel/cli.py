@@ -17,6 +17,7 @@ print in :mod:`migmodel.cli_tables`; this module does what each command asks.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import resource
 import sys
@@ -120,6 +121,10 @@ def _run(args: argparse.Namespace) -> int:
     ) as bar:
         task = bar.add_task("run", total=scenario["spinup_days"] + scenario.days)
         results = run(scenario, args.seed, lambda done, _: bar.update(task, completed=done))
+    # The finished model's objects refer to one another (Mesa's among them), so it waits for a
+    # collection to be freed: at one agent per person it is 700 MB, not to be kept while the
+    # tables are written (the run's peak memory fell from 2.07 to about 1.6 GiB).
+    gc.collect()
     if args.out is not None:
         with staged(args.out) as folder:
             results.to_parquet(folder, csv=args.csv)
