@@ -45,7 +45,11 @@ def run(
 
     Returns:
         The run's :class:`~migmodel.results.Results`.
+
+    Raises:
+        ValueError: a name in ``tables`` is not one of :data:`~migmodel.results.TABLES`.
     """
+    _check_tables(tables)  # before the run, not after it
     model = MigrationModel(scenario, seed=seed)
     while model.day < model.total_days:
         model.next_day()
@@ -58,7 +62,11 @@ def collect(model: MigrationModel, tables: Collection[str] = TABLES) -> Results:
     """Turn a model's state and counters into :class:`~migmodel.results.Results`.
 
     Only ``tables`` are built (see :func:`run`); the others are empty.
+
+    Raises:
+        ValueError: a name in ``tables`` is not one of :data:`~migmodel.results.TABLES`.
     """
+    _check_tables(tables)
     builders: dict[str, Callable[[MigrationModel], pd.DataFrame]] = {
         "daily": daily_table,
         "journeys": _journeys,
@@ -74,6 +82,13 @@ def collect(model: MigrationModel, tables: Collection[str] = TABLES) -> Results:
         seed=model.seed,
         version=__version__,
     )
+
+
+def _check_tables(tables: Collection[str]) -> None:
+    """Raise ValueError naming any of ``tables`` that is not a table of the results."""
+    unknown = sorted(set(tables) - set(TABLES))
+    if unknown:
+        raise ValueError(f"no table named {', '.join(unknown)}; the tables: {', '.join(TABLES)}")
 
 
 def daily_table(model: MigrationModel) -> pd.DataFrame:

@@ -68,3 +68,5 @@ def test_a_run_building_some_tables_builds_them_as_a_full_run_does() -> None:
     assert digest(results.daily) == EXPECTED["baseline"]["daily"]
     assert digest(results.encounters) == EXPECTED["baseline"]["encounters"]
     assert all(getattr(results, t).empty for t in TABLES if t not in ("daily", "encounters"))
+    with pytest.raises(ValueError, match="no table named dayly; the tables: daily, journeys"):
+        migmodel.run(scenario.replace(days=2), tables=("dayly",))
