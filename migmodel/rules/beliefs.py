@@ -70,6 +70,8 @@ class Beliefs:
         self._tried = np.zeros_like(self.anchor)
         self._today = np.zeros((2, *anchor.shape))
         self._past: deque[np.ndarray] = deque([self.anchor.copy()], maxlen=lag_days + 1)
+        self._given: tuple[np.ndarray | None, np.ndarray | None] = (None, None)
+        self._informative = np.ones(anchor.shape, dtype=bool)
 
     def observe(
         self, nationality: np.ndarray, kind: np.ndarray, people: np.ndarray, stayed: np.ndarray
@@ -95,16 +97,22 @@ class Beliefs:
                 a rule is announced but not yet in force, and outcomes are not learnt from.
             rng: the model's random number generator (for the noise).
         """
-        announced = np.abs(anchor - self.anchor) > 1e-9
-        informative = np.abs(anchor - in_force) <= 1e-9
-        self._stayed = self._stayed * self._decay + self._today[0] * informative
-        self._tried = self._tried * self._decay + self._today[1] * informative
-        self._stayed[announced] = 0.0
-        self._tried[announced] = 0.0
+        # The model hands over the same two arrays until the levers change (Regime.chances):
+        # only then can a rule be newly announced, or outcomes stop being informative.
+        fresh = anchor is not self._given[0] or in_force is not self._given[1]
+        if fresh:
+            self._given = (anchor, in_force)
+            self._informative = np.abs(anchor - in_force) <= 1e-9
+        self._stayed = self._stayed * self._decay + self._today[0] * self._informative
+        self._tried = self._tried * self._decay + self._today[1] * self._informative
+        if fresh:
+            announced = np.abs(anchor - self.anchor) > 1e-9
+            self._stayed[announced] = 0.0
+            self._tried[announced] = 0.0
+            self.anchor = anchor.copy()
         self._today[:] = 0.0
-        self.anchor = anchor.copy()
         self.border = (self._stayed + self._prior * anchor) / (self._tried + self._prior)
-        self._past.append(self.border.copy())
+        self._past.append(self.border)  # a new array each day, never changed in place
         if day % _WEEK == 0 and self._noise_sd > 0:
             self._noise = np.exp(self._noise_sd * rng.standard_normal(self._noise.size))
         # np.minimum(np.maximum(...)) is np.clip without its Python wrapper (daily, on 24 cells)
