@@ -8,10 +8,11 @@ take, the workers' CPU seconds per evaluation and the load average before and af
 
     .venv/bin/python scripts/bench_inference.py [--evaluations 40] [--calibration FILE]
 
-Measured with ``--evaluations 60`` on the idle 2-core machine (load average below 2): 33.8-37.3
-evaluations a minute on 1 worker (1.62-1.78 CPU s each) and 65.9-66.3 on 2 (1.71 CPU s each),
-2,000 in 30.2-30.4 min; at cec4408, 25.7 and 47.6 (42 min). The target, 2,000 in 30 min (67 a
-minute on 2 workers), is missed by about 1% (``experiments/calibration/README.md``, Speed).
+Measured with ``--evaluations 60`` on the idle 2-core machine (load average below 2), four
+runs: 33.0-37.3 evaluations a minute on 1 worker (1.62-1.81 CPU s each) and 65.8-68.7 on 2
+(1.65-1.73 CPU s each), 2,000 in 29.1-30.4 min; at cec4408, 25.7 and 47.6 (42 min). The target,
+2,000 in 30 min (67 a minute on 2 workers), was met in one run of four and missed by 0.6-1.3% in
+the others (``experiments/calibration/README.md``, Speed).
 """
 
 from __future__ import annotations
