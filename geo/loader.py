@@ -13,7 +13,6 @@ import dataclasses
 import functools
 import hashlib
 import os
-import stat
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +30,7 @@ from geo.cells import (
     read_whole,
 )
 from geo.errors import NetworkError
-from geo.files import MAX_TEXT_BYTES
+from geo.files import read_bytes
 from geo.network import Network
 from geo.schema import (
     ACCESS_FILE,
@@ -107,21 +106,18 @@ def load_network(path: str | os.PathLike[str] | None = None) -> Network:
 def _fingerprint(folder: Path) -> str | None:
     """Return a digest of the files the loader reads in ``folder``.
 
-    None when one of them is not a regular file within the size limit: it is then read, and
-    refused with its message, the usual way.
+    None when one of them cannot be read safely (:func:`geo.files.read_bytes`): it is then
+    read, and refused with its message, the usual way.
     """
     digest = hashlib.blake2b(digest_size=16)
     for name in (NODES_FILE, EDGES_FILE, ACCESS_FILE, ORIGINS_FILE):
         path = folder / name
-        try:
-            info = path.stat()
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_TEXT_BYTES:
-                return None
-            content = path.read_bytes()
-        except FileNotFoundError:
+        if not path.exists():
             digest.update(f"{name} absent\n".encode())
             continue
-        except OSError:
+        try:
+            content = read_bytes(path, NetworkError)
+        except NetworkError:
             return None
         digest.update(f"{name} {len(content)}\n".encode() + content)
     return digest.hexdigest()
